@@ -1,0 +1,227 @@
+"""Frozen records of the data: sources, facts, features, zones, and the bundle."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from shapely.geometry.base import BaseGeometry
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from geo.timeline import Changes, State, Timeline
+    from geo.zones import ZoneShape
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a fact comes from: title, publisher, URL and publication date."""
+
+    id: str
+    title: str
+    publisher: str
+    url: str
+    published: dt.date | None
+    checked: dt.date | None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One dated, sourced row of ``timeline.csv``.
+
+    ``end`` is exclusive: the fact holds on ``[date, end)``; ``None`` means ongoing.
+    """
+
+    id: str
+    date: dt.date
+    precision: str
+    end: dt.date | None
+    kind: str
+    zone: str
+    actors: tuple[str, ...]
+    status: str
+    summary: str
+    source_id: str
+    confidence: str
+    note: str = ""
+    line: int = 0
+
+    @property
+    def actor(self) -> str:
+        """The actor column as written, e.g. ``Israel_government+Hamas``."""
+        return "+".join(self.actors)
+
+    def covers(self, on: dt.date) -> bool:
+        """Tell whether ``on`` falls in ``[date, end)``; a fact with no end covers one day.
+
+        >>> from datetime import date as d
+        >>> f = Fact("T1", d(2025, 2, 2), "day", d(2025, 2, 28), "event", "z", ("A",), "", "", "S", "high")
+        >>> f.covers(d(2025, 2, 27)), f.covers(d(2025, 2, 28))
+        (True, False)
+        """
+        if self.end is None:
+            return on == self.date
+        return self.date <= on < self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One GeoJSON feature, geometry in EPSG:4326."""
+
+    id: str
+    layer: str
+    geometry: BaseGeometry
+    properties: Mapping[str, Any]
+
+    @property
+    def quality(self) -> str:
+        return str(self.properties.get("quality", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    """A zone the facts speak of, and how it is drawn."""
+
+    id: str
+    name: str
+    name_ar: str
+    name_he: str
+    geometry: str
+    feature: str
+    note: str = ""
+
+    @property
+    def mapped(self) -> bool:
+        return self.geometry != "none"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A party named by the facts."""
+
+    id: str
+    name: str
+    kind: str
+    members: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Extent:
+    """A zone's reported width from ``valid_from`` until the zone's next row."""
+
+    zone: str
+    valid_from: dt.date
+    precision: str
+    width_m: float
+    shape: str
+    line: str
+    fact_ids: tuple[str, ...]
+    source_id: str
+    basis: str
+    quality: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A number a named party reported about a zone, e.g. a share of the strip."""
+
+    zone: str
+    fact_id: str
+    measure: str
+    value_low: float | None
+    value_high: float | None
+    unit: str
+    wording: str
+    counted_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class LayerFile:
+    """One entry of ``manifest.json``."""
+
+    file: str
+    title: str
+    kind: str
+    geometry_type: str | None
+    count: int
+    licence: str
+    attribution: str
+    source: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Everything in a validated layers folder; immutable once loaded.
+
+    Build it with :func:`geo.load_bundle`, never by hand.
+    """
+
+    root: Path
+    files: tuple[LayerFile, ...]
+    features: Mapping[str, Feature]
+    zones: Mapping[str, Zone]
+    actors: Mapping[str, Actor]
+    sources: Mapping[str, Source]
+    facts: tuple[Fact, ...]
+    extents: tuple[Extent, ...]
+    figures: tuple[Figure, ...]
+    researched: dt.date | None
+    timeline: Timeline = field(repr=False)
+    shapes: Mapping[tuple[str, dt.date], ZoneShape] = field(repr=False)
+
+    @property
+    def strip(self) -> BaseGeometry:
+        """The Gaza Strip outline (EPSG:4326)."""
+        return self.features["gaza_strip"].geometry
+
+    @cached_property
+    def strip_area_km2(self) -> float:
+        """Area of the strip outline, measured in EPSG:32636."""
+        from geo.measure import area_km2
+
+        return area_km2(self.strip)
+
+    @property
+    def data_as_of(self) -> dt.date:
+        """The latest date any fact speaks of: where the data ends."""
+        return self.timeline.last_date
+
+    @property
+    def data_from(self) -> dt.date:
+        return self.timeline.first_date
+
+    def fact(self, fact_id: str) -> Fact:
+        return self.timeline.by_id[fact_id]
+
+    def source_of(self, fact: Fact) -> Source:
+        return self.sources[fact.source_id]
+
+    def layer(self, name: str) -> tuple[Feature, ...]:
+        """Features of one GeoJSON file, by file stem (``places``, ``borders``...)."""
+        return tuple(f for f in self.features.values() if f.layer == name)
+
+    def state_at(self, on: dt.date) -> State:
+        """Presence, demands and events on one day; see :mod:`geo.timeline`."""
+        return self.timeline.state_at(on)
+
+    def changes(self, start: dt.date, end: dt.date) -> Changes:
+        return self.timeline.changes(start, end)
+
+    def to_geodataframe(self, name: str) -> gpd.GeoDataFrame:
+        """One layer as a GeoDataFrame in EPSG:4326, for analysis outside the app."""
+        import geopandas as gpd
+
+        from geo.settings import CRS_LONLAT
+
+        features = self.layer(name)
+        records = [dict(f.properties) for f in features]
+        return gpd.GeoDataFrame(records, geometry=[f.geometry for f in features], crs=CRS_LONLAT)

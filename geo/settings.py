@@ -1,0 +1,94 @@
+"""Typed constants shared by the package: CRSs, vocabularies, file roles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final, Literal
+
+CRS_LONLAT: Final = "EPSG:4326"
+"""Storage CRS (RFC 7946 GeoJSON, lon/lat)."""
+CRS_METRIC: Final = "EPSG:32636"
+"""Measurement CRS: UTM zone 36N, metres; the Gaza Strip lies well inside it."""
+
+DEFAULT_LAYERS_DIR: Final = Path(__file__).resolve().parent.parent / "layers"
+
+Kind = Literal["presence", "demand", "event", "agreement"]
+Precision = Literal["day", "month", "approx"]
+Confidence = Literal["high", "medium", "low"]
+
+KINDS: Final = ("presence", "demand", "event", "agreement")
+PRECISIONS: Final = ("day", "month", "approx")
+CONFIDENCES: Final = ("high", "medium", "low")
+
+PRESENT_STATUSES: Final = ("established", "expanded", "reoccupied", "contested")
+ABSENT_STATUSES: Final = ("withdrawn",)
+PRESENCE_STATUSES: Final = PRESENT_STATUSES + ABSENT_STATUSES
+POSITIONS: Final = ("remain", "withdraw", "monitoring", "international_force", "open", "other")
+OPEN_POSITION: Final = "other"
+"""A statement with this position does not replace a standing position of a named kind."""
+
+STATUSES_BY_KIND: Final[dict[str, tuple[str, ...]]] = {
+    "presence": PRESENCE_STATUSES,
+    "demand": POSITIONS,
+    "event": ("",),
+    "agreement": ("",),
+}
+
+FEATURE_QUALITIES: Final = ("published", "derived", "approximate")
+EXTENT_QUALITIES: Final = ("reported", "derived")
+EXTENT_SHAPES: Final = ("centred_on_axis", "inward_from_line")
+ZONE_GEOMETRIES: Final = ("outline", "band", "point", "line", "none")
+ACTOR_KINDS: Final = ("government", "armed_force", "armed_group", "organisation", "group")
+
+# File roles: the name of each file fixes what it holds.
+GEOJSON_FILES: Final = {
+    "gaza_strip.geojson": ("Polygon",),
+    "borders.geojson": ("LineString",),
+    "places.geojson": ("Point",),
+    "corridor_axes.geojson": ("LineString",),
+}
+TABLE_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "zones.csv": ("id", "name", "name_ar", "name_he", "geometry", "feature", "note"),
+    "actors.csv": ("id", "name", "kind", "members", "note"),
+    "sources.csv": ("id", "title", "publisher", "url", "published", "checked", "note"),
+    "timeline.csv": (
+        "id",
+        "date",
+        "date_precision",
+        "end_date",
+        "kind",
+        "zone",
+        "actor",
+        "status",
+        "summary",
+        "source_id",
+        "confidence",
+        "note",
+    ),
+    "zone_extents.csv": (
+        "zone",
+        "valid_from",
+        "date_precision",
+        "width_m",
+        "shape",
+        "line",
+        "fact_ids",
+        "source_id",
+        "basis",
+        "quality",
+        "note",
+    ),
+    "reported_figures.csv": (
+        "zone",
+        "fact_id",
+        "measure",
+        "value_low",
+        "value_high",
+        "unit",
+        "wording",
+        "counted_by",
+    ),
+}
+MANIFEST: Final = "manifest.json"
+FEATURE_REQUIRED: Final = ("id", "name", "kind", "source", "quality")
+PLACE_REQUIRED: Final = ("name_ar", "name_he")
