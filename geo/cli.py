@@ -1,0 +1,131 @@
+"""The ``python -m geo`` command: validate, state, diff, manifest."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from geo import report
+from geo._errors import DateError, ValidationError
+from geo.model import Bundle
+from geo.settings import DEFAULT_LAYERS_DIR
+from geo.tables import DATE_RE
+from geo.validate import inspect_layers, write_manifest
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def parse_day(value: str) -> date:
+    """A user's ``YYYY-MM-DD`` date, or a :class:`DateError` saying what is wrong.
+
+    >>> parse_day("2024-08-22")
+    datetime.date(2024, 8, 22)
+    >>> parse_day("2024-02-30")
+    Traceback (most recent call last):
+    ...
+    geo._errors.DateError: '2024-02-30' is not a real calendar date
+    """
+    text = value.strip()
+    if not DATE_RE.match(text):
+        raise DateError(f"{value!r} is not a date in the form YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise DateError(f"{value!r} is not a real calendar date") from None
+
+
+def _day_arg(value: str) -> date:
+    try:
+        return parse_day(value)
+    except DateError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m geo",
+        description="Gaza Corridors Map data: check the layers and ask what held on a date.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="check a layers folder; exit 0 when clean")
+    v.add_argument(
+        "dir",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_LAYERS_DIR,
+        help="layers folder (default: the bundled one)",
+    )
+    v.add_argument(
+        "--today",
+        type=_day_arg,
+        default=None,
+        help="flag facts dated after this day (default: the real date)",
+    )
+    s = sub.add_parser("state", help="the situation on one day")
+    s.add_argument("--date", type=_day_arg, required=True, metavar="YYYY-MM-DD")
+    s.add_argument("--json", action="store_true", help="print the documented JSON")
+    s.add_argument("--layers", type=Path, default=DEFAULT_LAYERS_DIR, metavar="DIR")
+    d = sub.add_parser("diff", help="what changed between two days")
+    d.add_argument("--from", dest="start", type=_day_arg, required=True, metavar="YYYY-MM-DD")
+    d.add_argument("--to", dest="end", type=_day_arg, required=True, metavar="YYYY-MM-DD")
+    d.add_argument("--json", action="store_true", help="print the documented JSON")
+    d.add_argument("--layers", type=Path, default=DEFAULT_LAYERS_DIR, metavar="DIR")
+    m = sub.add_parser("manifest", help="refresh checksums and counts in manifest.json after an edit")
+    m.add_argument("dir", nargs="?", type=Path, default=DEFAULT_LAYERS_DIR)
+    return parser
+
+
+def _load(path: Path) -> Bundle:
+    problems, bundle = inspect_layers(path)
+    if bundle is None:
+        raise ValidationError(problems)
+    return bundle
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    out = sys.stdout
+    try:
+        if args.command == "validate":
+            problems, bundle = inspect_layers(args.dir, today=args.today or date.today())
+            for p in problems:
+                print(p, file=out)
+            if bundle is None:
+                print(f"{len(problems)} problem(s) in {args.dir}", file=sys.stderr)
+                return EXIT_PROBLEMS
+            print(
+                f"{args.dir}: OK ({len(bundle.facts)} facts, {len(bundle.features)} features, "
+                f"data from {bundle.data_from} to {bundle.data_as_of})",
+                file=out,
+            )
+            return EXIT_OK
+        if args.command == "manifest":
+            for line in write_manifest(args.dir):
+                print(line, file=out)
+            return EXIT_OK
+        bundle = _load(args.layers)
+        if args.command == "state":
+            if args.json:
+                json.dump(report.state_dict(bundle, args.date), out, ensure_ascii=False, indent=1)
+                out.write("\n")
+            else:
+                print(report.state_text(bundle, args.date), file=out)
+            return EXIT_OK
+        if args.start > args.end:
+            print(f"error: --from {args.start} is after --to {args.end}", file=sys.stderr)
+            return EXIT_USAGE
+        if args.json:
+            json.dump(report.diff_dict(bundle, args.start, args.end), out, ensure_ascii=False, indent=1)
+            out.write("\n")
+        else:
+            print(report.diff_text(bundle, args.start, args.end), file=out)
+        return EXIT_OK
+    except ValidationError as e:
+        for p in e.problems:
+            print(p, file=sys.stderr)
+        print(f"{len(e.problems)} problem(s): run 'python -m geo validate {args.layers}'", file=sys.stderr)
+        return EXIT_PROBLEMS
