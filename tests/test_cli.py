@@ -1,0 +1,94 @@
+"""The command line, end to end, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import LayersCopy
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "geo", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_validate_the_bundled_layers() -> None:
+    r = run("validate")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "OK (80 facts" in r.stdout
+
+
+def test_validate_a_broken_copy_prints_one_line_per_problem(layers_copy: LayersCopy) -> None:
+    layers_copy.edit_row("timeline.csv", "id", "T018", date="2024-05-32", confidence="sure")
+    r = run("validate", str(layers_copy.root))
+    assert r.returncode == 1
+    lines = r.stdout.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("timeline.csv, line 19 (T018), field date='2024-05-32'")
+    assert "confidence='sure'" in lines[1]
+    assert "Traceback" not in r.stderr
+
+
+def test_state_json_for_22_august_2024() -> None:
+    r = run("state", "--date", "2024-08-22", "--json")
+    assert r.returncode == 0, r.stderr
+    s = json.loads(r.stdout)
+    phil = s["zones"]["philadelphi"]
+    assert [p["actor"] for p in phil["presence"]] == ["IDF"]
+    positions = {d["actor"]: d["position"] for d in phil["demands"]}
+    assert (
+        positions.items() >= {"Israel_government": "remain", "Hamas": "withdraw", "Egypt": "withdraw"}.items()
+    )
+    assert [p["actor"] for p in s["zones"]["netzarim"]["presence"]] == ["IDF"]
+
+
+def test_state_text_by_default() -> None:
+    r = run("state", "--date", "2024-08-22")
+    assert r.returncode == 0 and r.stdout.startswith("Situation on 2024-08-22")
+
+
+def test_malformed_dates_exit_2_with_a_clear_message() -> None:
+    for bad in ("2024-13-01", "22/08/2024", "yesterday", "2024-08-22T00:00"):
+        r = run("state", "--date", bad)
+        assert r.returncode == 2, bad
+        assert "YYYY-MM-DD" in r.stderr or "calendar date" in r.stderr
+        assert "Traceback" not in r.stderr
+
+
+def test_diff_readable_and_json() -> None:
+    r = run("diff", "--from", "2025-01-01", "--to", "2025-03-20")
+    assert r.returncode == 0 and "Netzarim Corridor" in r.stdout
+    j = json.loads(run("diff", "--from", "2025-01-01", "--to", "2025-03-20", "--json").stdout)
+    assert j["from"] == "2025-01-01" and "netzarim" in j["zones"]
+
+
+def test_diff_in_the_wrong_order_is_a_usage_error() -> None:
+    r = run("diff", "--from", "2025-03-20", "--to", "2025-01-01")
+    assert r.returncode == 2 and "after" in r.stderr
+
+
+def test_state_on_broken_layers_names_the_problem(layers_copy: LayersCopy) -> None:
+    layers_copy.edit_row("timeline.csv", "id", "T018", zone="nowhere")
+    r = run("state", "--date", "2024-08-22", "--layers", str(layers_copy.root))
+    assert r.returncode == 1
+    assert "zone='nowhere'" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_manifest_refreshes_checksums(layers_copy: LayersCopy) -> None:
+    path = layers_copy.root / "actors.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "Turkey,Turkey,government,,\n", encoding="utf-8")
+    assert run("validate", str(layers_copy.root)).returncode == 1
+    r = run("manifest", str(layers_copy.root))
+    assert r.returncode == 0 and "actors.csv" in r.stdout
+    assert run("validate", str(layers_copy.root)).returncode == 0

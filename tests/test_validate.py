@@ -1,0 +1,384 @@
+"""One crafted bad file per validation rule; each problem names file, row and field."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from tests.conftest import LayersCopy
+
+Mutation = Callable[[LayersCopy], None]
+
+
+def _t(fid: str, **changes: str) -> Mutation:
+    return lambda lc: lc.edit_row("timeline.csv", "id", fid, **changes)
+
+
+def _feature(name: str, index: int, change: Callable[[dict], None]) -> Mutation:  # type: ignore[type-arg]
+    def mutate(lc: LayersCopy) -> None:
+        data = lc.geojson(name)
+        change(data["features"][index])
+        lc.write_geojson(name, data)
+
+    return mutate
+
+
+def _drop_property(key: str) -> Callable[[dict], None]:  # type: ignore[type-arg]
+    return lambda f: f["properties"].pop(key)
+
+
+def _set(path: str, value: object) -> Callable[[dict], None]:  # type: ignore[type-arg]
+    def change(feature: dict) -> None:  # type: ignore[type-arg]
+        *parents, last = path.split(".")
+        target = feature
+        for p in parents:
+            target = target[p]
+        target[last] = value
+
+    return change
+
+
+def _crs(lc: LayersCopy) -> None:
+    data = lc.geojson("borders.geojson")
+    data["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32636"}}
+    lc.write_geojson("borders.geojson", data)
+
+
+def _bowtie(feature: dict) -> None:  # type: ignore[type-arg]
+    feature["geometry"] = {
+        "type": "Polygon",
+        "coordinates": [[[34.3, 31.3], [34.4, 31.4], [34.4, 31.3], [34.3, 31.4], [34.3, 31.3]]],
+    }
+
+
+def _write(name: str, content: bytes, *, manifest: bool = True) -> Mutation:
+    def mutate(lc: LayersCopy) -> None:
+        (lc.root / name).write_bytes(content)
+        if manifest:
+            from geo.validate import write_manifest
+
+            write_manifest(lc.root)
+
+    return mutate
+
+
+def _manifest(change: Callable[[dict], None]) -> Mutation:  # type: ignore[type-arg]
+    def mutate(lc: LayersCopy) -> None:
+        path = lc.root / "manifest.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(json.dumps(data), encoding="utf-8")
+
+    return mutate
+
+
+def _entry(name: str, /, **changes: object) -> Callable[[dict], None]:  # type: ignore[type-arg]
+    def change(data: dict) -> None:  # type: ignore[type-arg]
+        for e in data["files"]:
+            if e["file"] == name:
+                e.update(changes)
+
+    return change
+
+
+def _tamper(lc: LayersCopy) -> None:
+    path = lc.root / "actors.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("Hamas,Hamas", "Hamas,Hamas movement"), "utf-8")
+
+
+def _readd_t045_as_presence(lc: LayersCopy) -> None:
+    lc.edit_row("timeline.csv", "id", "T045", kind="presence", status="withdrawn")
+
+
+def _t007_open_row(lc: LayersCopy) -> None:
+    lc.edit_row("timeline.csv", "id", "T048", date="2025-02-20")
+
+
+CASES: dict[str, tuple[Mutation, list[str]]] = {
+    # manifest
+    "manifest-checksum": (
+        _tamper,
+        ["manifest.json", "entry 6 (actors.csv)", "sha256", "python -m geo manifest"],
+    ),
+    "manifest-count": (
+        _manifest(_entry("places.geojson", count=15)),
+        ["places.geojson", "field count='15'", "holds 16"],
+    ),
+    "manifest-missing-file": (
+        _manifest(_entry("borders.geojson", file="frontiers.geojson")),
+        ["manifest.json", "field file='frontiers.geojson'", "names no file", "borders.geojson", "not listed"],
+    ),
+    "manifest-unlisted-file": (
+        _write("extra.csv", b"a,b\n1,2\n", manifest=False),
+        ["extra.csv", "not listed in manifest.json"],
+    ),
+    "manifest-not-json": (
+        _write("manifest.json", b"{not json", manifest=False),
+        ["manifest.json", "line 1 column 2", "not valid JSON"],
+    ),
+    "manifest-missing-key": (
+        _manifest(lambda d: d["files"][0].pop("licence")),
+        ["entry 1", "field licence", "missing"],
+    ),
+    # GeoJSON
+    "geojson-not-json": (
+        _write(
+            "places.geojson",
+            b'{"type": "FeatureCollection", "features": [',
+        ),
+        ["places.geojson", "not valid JSON"],
+    ),
+    "geojson-crs": (_crs, ["borders.geojson", "field crs='urn:ogc:def:crs:EPSG::32636'", "EPSG:4326"]),
+    "geojson-projected-coordinates": (
+        _feature("places.geojson", 0, _set("geometry.coordinates", [620000.0, 3480000.0])),
+        ["places.geojson", "feature 1 (rafah_crossing)", "geometry.coordinates", "not longitude/latitude"],
+    ),
+    "geojson-invalid-geometry": (
+        _feature("gaza_strip.geojson", 0, _bowtie),
+        ["gaza_strip.geojson", "feature 1 (gaza_strip)", "field geometry", "Self-intersection"],
+    ),
+    "geojson-wrong-geometry-type": (
+        _feature(
+            "corridor_axes.geojson", 0, _set("geometry", {"type": "Point", "coordinates": [34.4, 31.4]})
+        ),
+        ["corridor_axes.geojson", "feature 1 (netzarim_axis)", "geometry.type='Point'", "LineString"],
+    ),
+    "geojson-unreadable-geometry": (
+        _feature("places.geojson", 2, _set("geometry", {"type": "Point", "coordinates": "here"})),
+        ["places.geojson", "feature 3 (salah_al_din_gate)", "field geometry", "cannot be read"],
+    ),
+    "geojson-missing-source": (
+        _feature("corridor_axes.geojson", 2, _drop_property("source")),
+        ["corridor_axes.geojson", "feature 3 (morag_axis)", "field source", "missing"],
+    ),
+    "geojson-missing-hebrew-name": (
+        _feature("places.geojson", 8, _set("properties.name_he", "")),
+        ["places.geojson", "feature 9 (gaza_city)", "field name_he"],
+    ),
+    "geojson-quality-vocabulary": (
+        _feature("borders.geojson", 1, _set("properties.quality", "surveyed")),
+        ["borders.geojson", "feature 2 (israel_gaza_line)", "quality='surveyed'", "one of"],
+    ),
+    "geojson-duplicate-id": (
+        _feature("places.geojson", 1, _set("properties.id", "rafah_crossing")),
+        ["places.geojson", "rafah_crossing", "duplicate id"],
+    ),
+    # tables: shape
+    "csv-missing-column": (
+        _write("actors.csv", b"id,name,kind,members\nIDF,IDF,armed_force,\n"),
+        ["actors.csv", "line 1", "field note", "required column is missing"],
+    ),
+    "csv-ragged-row": (
+        _write(
+            "zones.csv",
+            (
+                b"id,name,name_ar,name_he,geometry,feature,note\n"
+                b"gaza_strip,Gaza Strip,,,outline,gaza_strip,a,b\n"
+            ),
+        ),
+        ["zones.csv", "line 2", "has 8 cells, the header has 7"],
+    ),
+    "csv-not-utf8": (
+        _write("sources.csv", "id,title\nS1,Caf\u00e9\n".encode("latin-1")),
+        ["sources.csv", "not UTF-8"],
+    ),
+    # tables: dates
+    "date-unparseable": (
+        _t("T018", date="29/05/2024"),
+        ["timeline.csv", "line 19 (T018)", "date='29/05/2024'", "YYYY-MM-DD"],
+    ),
+    "date-impossible": (
+        _t("T018", date="2024-02-30"),
+        ["line 19 (T018)", "date='2024-02-30'", "not a real calendar date"],
+    ),
+    "date-in-future": (
+        _t("T080", date="2027-05-28"),
+        ["line 81 (T080)", "date='2027-05-28'", "in the future"],
+    ),
+    "date-end-before-start": (
+        _t("T047", end_date="2025-01-01"),
+        ["line 48 (T047)", "end_date='2025-01-01'", "must be after"],
+    ),
+    "date-end-equals-start": (
+        _t("T047", end_date="2025-02-01"),
+        ["line 48 (T047)", "end_date='2025-02-01'", "exclusive"],
+    ),
+    "date-month-precision-mid-month": (
+        _t("T012", date_precision="month", date="2024-03-06"),
+        ["line 13 (T012)", "date='2024-03-06'", "month precision"],
+    ),
+    "date-precision-vocabulary": (
+        _t("T012", date_precision="week"),
+        ["line 13 (T012)", "date_precision='week'", "one of"],
+    ),
+    "date-before-source": (
+        _t("T009", date="2024-01-15"),
+        ["line 10 (T009)", "date='2024-01-15'", "after its source"],
+    ),
+    "date-ancient": (_t("T009", date="1066-10-14"), ["line 10 (T009)", "date='1066-10-14'", "typo"]),
+    # tables: vocabularies and references
+    "kind-vocabulary": (_t("T018", kind="rumour"), ["line 19 (T018)", "kind='rumour'", "one of"]),
+    "status-vocabulary": (_t("T018", status="remain"), ["line 19 (T018)", "status='remain'", "established"]),
+    "event-with-status": (
+        _t("T028", status="established"),
+        ["line 29 (T028)", "status='established'", "(empty)"],
+    ),
+    "unknown-zone": (_t("T018", zone="philly"), ["line 19 (T018)", "zone='philly'", "not a zone id"]),
+    "unknown-actor": (
+        _t("T043", actor="Israel_government+Hammas"),
+        ["line 44 (T043)", "actor='Hammas'", "not an actor id"],
+    ),
+    "duplicate-actor": (
+        _t("T043", actor="Hamas+Hamas"),
+        ["line 44 (T043)", "actor='Hamas+Hamas'", "each once"],
+    ),
+    "confidence-vocabulary": (
+        _t("T018", confidence="certain"),
+        ["line 19 (T018)", "confidence='certain'", "one of"],
+    ),
+    "missing-source": (_t("T018", source_id=""), ["line 19 (T018)", "field source_id", "required"]),
+    "unknown-source": (
+        _t("T018", source_id="S999"),
+        ["line 19 (T018)", "source_id='S999'", "not a source id"],
+    ),
+    "missing-summary": (_t("T018", summary=""), ["line 19 (T018)", "field summary", "required"]),
+    "duplicate-fact-id": (_t("T019", id="T018"), ["line 20 (T018)", "field id='T018'", "duplicate id"]),
+    "hostile-source-url": (
+        lambda lc: lc.edit_row("sources.csv", "id", "S010", url="javascript:alert(1)"),
+        ["sources.csv", "line 11 (S010)", "url='javascript:alert(1)'", "http"],
+    ),
+    "source-missing-url-without-note": (
+        lambda lc: lc.edit_row("sources.csv", "id", "S010", url=""),
+        ["sources.csv", "line 11 (S010)", "field url", "say so in the note"],
+    ),
+    "source-missing-publisher": (
+        lambda lc: lc.edit_row("sources.csv", "id", "S010", publisher=""),
+        ["sources.csv", "line 11 (S010)", "field publisher", "required"],
+    ),
+    "zone-feature-missing": (
+        lambda lc: lc.edit_row("zones.csv", "id", "morag", feature="morag_line"),
+        ["zones.csv", "line 5 (morag)", "feature='morag_line'", "names no feature"],
+    ),
+    "zone-feature-wrong-type": (
+        lambda lc: lc.edit_row("zones.csv", "id", "rafah_crossing", feature="coastline"),
+        ["zones.csv", "line 7 (rafah_crossing)", "feature='coastline'", "Point"],
+    ),
+    "actor-member-unknown": (
+        lambda lc: lc.edit_row("actors.csv", "id", "mediators", members="Egypt Turkey"),
+        ["actors.csv", "line 8 (mediators)", "members='Turkey'"],
+    ),
+    "extent-width": (
+        lambda lc: lc.edit_row("zone_extents.csv", "valid_from", "2024-07-01", width_m="wide"),
+        ["zone_extents.csv", "line 4 (netzarim)", "width_m='wide'", "metres"],
+    ),
+    "extent-line": (
+        lambda lc: lc.edit_row("zone_extents.csv", "valid_from", "2024-07-01", line="gaza_city"),
+        ["zone_extents.csv", "line 4 (netzarim)", "line='gaza_city'", "LineString"],
+    ),
+    "extent-unsourced": (
+        lambda lc: lc.edit_row("zone_extents.csv", "valid_from", "2024-07-01", source_id=""),
+        ["zone_extents.csv", "line 4 (netzarim)", "field source_id", "needs a source"],
+    ),
+    "extent-unknown-fact": (
+        lambda lc: lc.edit_row("zone_extents.csv", "valid_from", "2024-12-02", fact_ids="T400"),
+        ["zone_extents.csv", "line 5 (netzarim)", "fact_ids='T400'"],
+    ),
+    "extent-shape": (
+        lambda lc: lc.edit_row("zone_extents.csv", "valid_from", "2024-12-02", shape="circle"),
+        ["zone_extents.csv", "line 5 (netzarim)", "shape='circle'", "one of"],
+    ),
+    "figure-misquoted": (
+        lambda lc: lc.edit_row("reported_figures.csv", "fact_id", "T065", wording="about 35% of Gaza"),
+        ["reported_figures.csv", "line 3 (T065)", "wording='about 35% of Gaza'", "word for word"],
+    ),
+    "figure-range": (
+        lambda lc: lc.edit_row("reported_figures.csv", "fact_id", "T059", value_low="80"),
+        ["reported_figures.csv", "line 2 (T059)", "value_low='80'", "above value_high"],
+    ),
+    # contradictions
+    "contradiction-withdrawal-inside-interval": (
+        _readd_t045_as_presence,
+        ["timeline.csv", "line 8 (T007), line 46 (T045)", "field end_date", "contradiction", "falls inside"],
+    ),
+    "contradiction-double-withdrawal": (
+        _readd_t045_as_presence,
+        ["line 46 (T045), line 49 (T048)", "field status", "already absent"],
+    ),
+    "contradiction-end-carried-past": (
+        _t007_open_row,
+        ["line 41 (T040)", "T007", "keeps it present past that date"],
+    ),
+    "contradiction-withdrawal-end-without-successor": (
+        _t("T054", date="2025-03-20"),
+        ["line 49 (T048)", "no row", "starts that day"],
+    ),
+    "contradiction-same-day": (
+        _t("T013", date="2024-03-06", status="withdrawn"),
+        ["T012", "T013", "disagree"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_each_rule_reports_file_row_and_field(layers_copy: LayersCopy, case: str) -> None:
+    mutate, expected = CASES[case]
+    mutate(layers_copy)
+    problems = layers_copy.problems()
+    assert problems, "the broken copy validated"
+    assert any(all(e in p for e in expected) for p in problems) or all(
+        any(e in p for p in problems) for e in expected
+    ), "\n".join(problems)
+    assert all("\n" not in p for p in problems)
+
+
+def test_the_untouched_copy_is_clean(layers_copy: LayersCopy) -> None:
+    assert layers_copy.problems() == []
+
+
+def test_hostile_strings_stay_on_one_line(layers_copy: LayersCopy) -> None:
+    layers_copy.edit_row("timeline.csv", "id", "T018", zone="<script>\nalert(1)</script>")
+    [problem] = layers_copy.problems()
+    assert "\n" not in problem and "<script>\\nalert(1)" in problem
+
+
+def test_future_check_needs_today(layers_copy: LayersCopy) -> None:
+    layers_copy.edit_row("sources.csv", "id", "S075", published="")
+    layers_copy.edit_row("timeline.csv", "id", "T080", date="2027-05-28")
+    assert layers_copy.problems(today=None) == []
+    assert layers_copy.problems(today=date(2026, 11, 24))
+
+
+@pytest.mark.parametrize("name", ["timeline.csv", "places.geojson", "manifest.json", "zones.csv"])
+@pytest.mark.parametrize("content", [b"", b"\x00\xff\xfe garbage", b"[1, 2, 3]", b"\xef\xbb\xbfid\n"])
+def test_garbage_never_raises(layers_copy: LayersCopy, name: str, content: bytes) -> None:
+    (layers_copy.root / name).write_bytes(content)
+    problems = layers_copy.problems()
+    assert any(name in p for p in problems)
+
+
+def test_a_missing_file_is_reported(layers_copy: LayersCopy) -> None:
+    (layers_copy.root / "timeline.csv").unlink()
+    problems = layers_copy.problems()
+    assert any(p.startswith("timeline.csv") and "missing" in p for p in problems)
+
+
+def test_not_a_folder(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from geo import inspect_layers
+
+    problems, bundle = inspect_layers(tmp_path / "nowhere")
+    assert bundle is None and "is not a folder" in str(problems[0])
+
+
+def test_month_precision_accepts_a_month(layers_copy: LayersCopy) -> None:
+    import geo
+
+    layers_copy.edit_row("timeline.csv", "id", "T012", date_precision="month", date="2024-03")
+    assert layers_copy.problems() == []
+    bundle = geo.load_bundle(layers_copy.root)
+    t012 = bundle.fact("T012")
+    assert (t012.date, t012.precision) == (date(2024, 3, 1), "month")
+    # Month precision counts from the first day of the month.
+    assert bundle.timeline.presence_on(("IDF", "netzarim"), date(2024, 3, 1)).fact == "T012"  # type: ignore[union-attr]
