@@ -11,31 +11,12 @@ from pathlib import Path
 
 from geo import report
 from geo._errors import DateError, ValidationError
+from geo.io import parse_day
 from geo.model import Bundle
 from geo.settings import DEFAULT_LAYERS_DIR
-from geo.tables import DATE_RE
 from geo.validate import inspect_layers, write_manifest
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-
-
-def parse_day(value: str) -> date:
-    """A user's ``YYYY-MM-DD`` date, or a :class:`DateError` saying what is wrong.
-
-    >>> parse_day("2024-08-22")
-    datetime.date(2024, 8, 22)
-    >>> parse_day("2024-02-30")
-    Traceback (most recent call last):
-    ...
-    geo._errors.DateError: '2024-02-30' is not a real calendar date
-    """
-    text = value.strip()
-    if not DATE_RE.match(text):
-        raise DateError(f"{value!r} is not a date in the form YYYY-MM-DD")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise DateError(f"{value!r} is not a real calendar date") from None
 
 
 def _day_arg(value: str) -> date:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from geo._errors import Problem
+from geo._errors import DateError, Problem
 
 Row = tuple[int, dict[str, str]]  # (line number in the file, cells)
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def sha256_of(path: Path) -> str:
@@ -112,3 +115,22 @@ def count_items(path: Path) -> int:
             return max(sum(1 for row in csv.reader(f) if any(c.strip() for c in row)) - 1, 0)
     except (OSError, ValueError, csv.Error):
         return -1
+
+
+def parse_day(value: str) -> date:
+    """A user's ``YYYY-MM-DD`` date, or a :class:`DateError` saying what is wrong.
+
+    >>> parse_day("2024-08-22")
+    datetime.date(2024, 8, 22)
+    >>> parse_day("2024-02-30")
+    Traceback (most recent call last):
+    ...
+    geo._errors.DateError: '2024-02-30' is not a real calendar date
+    """
+    text = value.strip()
+    if not DATE_RE.match(text):
+        raise DateError(f"{value!r} is not a date in the form YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise DateError(f"{value!r} is not a real calendar date") from None

@@ -107,6 +107,7 @@ class Actor:
 
     id: str
     name: str
+    short: str
     kind: str
     members: tuple[str, ...] = ()
     note: str = ""

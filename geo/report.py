@@ -209,7 +209,7 @@ def state_text(bundle: Bundle, on: date) -> str:
     elif on < bundle.data_from:
         out.append(t("text.before_data", date=on, data_from=bundle.data_from))
     for zone_id, z in data["zones"].items():
-        names = " / ".join(n for n in (z["name"], z["name_ar"], z["name_he"]) if n)
+        names = " / ".join([z["name"], *(f"\u2068{n}\u2069" for n in (z["name_ar"], z["name_he"]) if n)])
         out += ["", f"{names} [{zone_id}]"]
         if not z["mapped"]:
             out.append("  " + t("text.not_mapped", note=z["note"] or ""))

@@ -46,10 +46,11 @@ GEOJSON_FILES: Final = {
     "borders.geojson": ("LineString",),
     "places.geojson": ("Point",),
     "corridor_axes.geojson": ("LineString",),
+    "background.geojson": ("Polygon", "MultiPolygon", "Point"),
 }
 TABLE_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "zones.csv": ("id", "name", "name_ar", "name_he", "geometry", "feature", "note"),
-    "actors.csv": ("id", "name", "kind", "members", "note"),
+    "actors.csv": ("id", "name", "short", "kind", "members", "note"),
     "sources.csv": ("id", "title", "publisher", "url", "published", "checked", "note"),
     "timeline.csv": (
         "id",

@@ -9,7 +9,7 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from geo._errors import Problem
-from geo.io import Row
+from geo.io import DATE_RE, Row
 from geo.model import Actor, Extent, Fact, Feature, Figure, Source, Zone
 from geo.settings import (
     ACTOR_KINDS,
@@ -23,7 +23,6 @@ from geo.settings import (
 )
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
 EARLIEST = date(1900, 1, 1)
 ZONE_FEATURE_TYPES = {
@@ -156,7 +155,7 @@ def read_actors(rows: list[Row]) -> tuple[dict[str, Actor], list[Problem]]:
     ids = {row["id"] for _, row in rows}
     for line, row in rows:
         w = c.where(line, row)
-        ok = c.ident(w, row, "id", seen) & c.required(w, row, "name")
+        ok = c.ident(w, row, "id", seen) & c.required(w, row, "name", "short")
         ok &= c.choice(w, row, "kind", ACTOR_KINDS)
         if "+" in row["id"]:
             c.add(w, "id", row["id"], "'+' joins actors in timeline.csv and cannot be part of an id")
@@ -167,7 +166,7 @@ def read_actors(rows: list[Row]) -> tuple[dict[str, Actor], list[Problem]]:
                 c.add(w, "members", m, "is not an actor id in this file")
                 ok = False
         if ok:
-            actors[row["id"]] = Actor(row["id"], row["name"], row["kind"], members, row["note"])
+            actors[row["id"]] = Actor(row["id"], row["name"], row["short"], row["kind"], members, row["note"])
     return actors, c.problems
 
 

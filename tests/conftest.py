@@ -44,7 +44,7 @@ class LayersCopy:
         if manifest:
             write_manifest(self.root)
 
-    def edit_row(self, name: str, key: str, value: str, **changes: str) -> None:
+    def edit_row(self, name: str, key: str, value: str, /, **changes: str) -> None:
         """Set columns of the row whose ``key`` column equals ``value``."""
         rows = self.rows(name)
         hits = [r for r in rows if r[key] == value]

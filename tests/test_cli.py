@@ -87,7 +87,9 @@ def test_state_on_broken_layers_names_the_problem(layers_copy: LayersCopy) -> No
 
 def test_manifest_refreshes_checksums(layers_copy: LayersCopy) -> None:
     path = layers_copy.root / "actors.csv"
-    path.write_text(path.read_text(encoding="utf-8") + "Turkey,Turkey,government,,\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "Turkey,Turkey,Turkey,government,,\n", encoding="utf-8"
+    )
     assert run("validate", str(layers_copy.root)).returncode == 1
     r = run("manifest", str(layers_copy.root))
     assert r.returncode == 0 and "actors.csv" in r.stdout

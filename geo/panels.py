@@ -1,0 +1,279 @@
+"""The panels beside the map, built from the same state as the map: pure, testable, escaped.
+
+Text is returned as Markdown in which every string from the data is escaped, and links are
+made only from http(s) addresses, so a hostile value can neither format nor link.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from geo.i18n import t
+from geo.model import Bundle
+from geo.report import actor_name, state_dict
+from geo.style import POSITION_SYMBOLS
+from geo.urlstate import View
+from geo.zones import SCHEMATIC
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def md(text: object) -> str:
+    """Escape text for Streamlit Markdown: no formatting, links, HTML or maths survive.
+
+    >>> md("**bold** [x](javascript:alert(1)) $x$ <b>")
+    '\\\\*\\\\*bold\\\\*\\\\* \\\\[x\\\\]\\\\(javascript\\\\:alert\\\\(1\\\\)\\\\) \\\\$x\\\\$ \\\\<b\\\\>'
+    """
+    return _MD_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def isolate(text: str) -> str:
+    """Wrap text in Unicode first-strong isolates, so that Arabic, Hebrew and English names
+    side by side keep their order in any paragraph direction."""
+    return f"\u2068{text}\u2069"
+
+
+def names(first: str, *others: str | None) -> str:
+    """Escaped names joined by " / ", the others isolated; empty names skipped.
+
+    The first name (in the interface's language) stays unisolated so that it sets the
+    direction of a ``dir="auto"`` paragraph.
+    """
+    return " / ".join([md(first), *(isolate(md(v)) for v in others if v)])
+
+
+def day(d: str | date | None, lang: str = "en") -> str:
+    """A day in words, e.g. ``22 Aug 2024``."""
+    if d is None:
+        return ""
+    value = date.fromisoformat(d) if isinstance(d, str) else d
+    return f"{value.day} {t(f'month.{value.month}', lang)} {value.year}"
+
+
+def _shown(actors: tuple[str, ...] | None, actor: str) -> bool:
+    return actors is None or actor in actors
+
+
+def on_this_date(bundle: Bundle, view: View, lang: str = "en") -> list[str]:
+    """Plain, attributed sentences: who holds what, who demands what, what changed, areas."""
+    on = view.date
+    data = state_dict(bundle, on)
+    facts = data["facts"]
+    out: list[str] = []
+    if on > bundle.data_as_of:
+        out.append(t("panel.after_data", lang, date=day(bundle.data_as_of, lang)))
+    elif on < bundle.data_from:
+        out.append(t("panel.before_data", lang, date=day(bundle.data_from, lang)))
+
+    def cite(fid: str) -> str:
+        f = facts[fid]
+        return t(
+            "panel.cite",
+            lang,
+            fact=md(fid),
+            publisher=md(f["source"]["publisher"]),
+            confidence=t(f"confidence.{f['confidence']}", lang),
+        )
+
+    for z in data["zones"].values():
+        presence = [p for p in z["presence"] if _shown(view.actors, p["actor"])]
+        demands = [p for p in z["demands"] if _shown(view.actors, p["actor"])]
+        figures = z["reported_figures"]
+        if not (presence or demands or figures):
+            continue
+        lines = [f"**{names(z['name'], z['name_ar'], z['name_he'])}**"]
+        if not z["mapped"]:
+            lines.append(t("panel.not_mapped", lang))
+        elif z["area_km2"] is not None and z["quality"] == SCHEMATIC:
+            lines.append(
+                t(
+                    "panel.area_band",
+                    lang,
+                    width=f"{z['width_m']:,.0f}",
+                    area=f"{z['area_km2']:.1f}",
+                    share=f"{z['share_of_strip'] * 100:.1f}%",
+                )
+            )
+        if "presence" in view.overlays:
+            if presence:
+                for p in presence:
+                    note = (
+                        ""
+                        if p["status"] == "established"
+                        else t("panel.status_note", lang, status=t(f"status.{p['status']}", lang))
+                    )
+                    lines.append(
+                        t(
+                            "panel.present",
+                            lang,
+                            actor=md(actor_name(bundle, p["actor"])),
+                            status=note,
+                            since=day(p["present_since"], lang),
+                            cite=cite(p["fact"]),
+                        )
+                    )
+            else:
+                lines.append(t("panel.nobody", lang))
+        if "demands" in view.overlays:
+            for d in demands:
+                later = [s for s in d["statements"] if s != d["fact"]]
+                lines.append(
+                    t(
+                        "panel.position",
+                        lang,
+                        actor=md(actor_name(bundle, d["actor"])),
+                        position=t(f"position.{d['position']}", lang),
+                        since=day(d["since"], lang),
+                        cite=cite(d["fact"]),
+                    )
+                    + (t("panel.restated", lang, facts=", ".join(md(s) for s in later)) if later else "")
+                )
+        for f in figures:
+            lines.append(
+                t(
+                    "panel.figure",
+                    lang,
+                    counted_by=md(f["counted_by"]),
+                    wording=md(f["wording"]),
+                    date=day(f["date"], lang),
+                    fact=md(f["fact"]),
+                )
+            )
+        out.append("\n".join(f"- {line}" if i else line for i, line in enumerate(lines)))
+    if not any(z["presence"] or z["demands"] for z in data["zones"].values()):
+        out.append(t("panel.nothing", lang))
+    out.extend(_changes(bundle, view, lang))
+    if data["events"]:
+        out.append(
+            t("panel.events", lang)
+            + "\n"
+            + "\n".join(f"- {md(e['summary'])} ({cite(e['fact'])})" for e in data["events"])
+        )
+    return out
+
+
+def _changes(bundle: Bundle, view: View, lang: str) -> list[str]:
+    before, _ = bundle.timeline.neighbours(view.date)
+    last = view.date if view.date in bundle.timeline.change_dates else before
+    if last is None:
+        return []
+    prev, _ = bundle.timeline.neighbours(last)
+    if prev is None:
+        return []
+    ch = bundle.changes(prev, last)
+    lines = []
+    for p in ch.gained:
+        if _shown(view.actors, p.actor):
+            lines.append(
+                t(
+                    "panel.gained",
+                    lang,
+                    actor=md(actor_name(bundle, p.actor)),
+                    zone=md(bundle.zones[p.zone].name),
+                    fact=md(p.fact),
+                )
+            )
+    for p in ch.lost:
+        if _shown(view.actors, p.actor):
+            lines.append(
+                t(
+                    "panel.lost",
+                    lang,
+                    actor=md(actor_name(bundle, p.actor)),
+                    zone=md(bundle.zones[p.zone].name),
+                )
+            )
+    for _old, new in ch.status_changed:
+        if _shown(view.actors, new.actor):
+            lines.append(
+                t(
+                    "panel.status_changed",
+                    lang,
+                    actor=md(actor_name(bundle, new.actor)),
+                    zone=md(bundle.zones[new.zone].name),
+                    status=t(f"status.{new.status}", lang),
+                    fact=md(new.fact),
+                )
+            )
+    for old_pos, new_pos in ch.positions:
+        pos = new_pos or old_pos
+        if pos is None or not _shown(view.actors, pos.actor):
+            continue
+        lines.append(
+            t(
+                "panel.position_changed",
+                lang,
+                actor=md(actor_name(bundle, pos.actor)),
+                zone=md(bundle.zones[pos.zone].name),
+                old=t(f"position.{old_pos.position}", lang) if old_pos else t("panel.no_position", lang),
+                new=t(f"position.{new_pos.position}", lang) if new_pos else t("panel.no_position", lang),
+            )
+        )
+    head = t("panel.changed", lang, last=day(last, lang), prev=day(prev, lang))
+    if not lines:
+        lines = [t("panel.no_change", lang)]
+    return [head + "\n" + "\n".join(f"- {line}" for line in lines)]
+
+
+def positions_table(bundle: Bundle, view: View, lang: str = "en") -> pd.DataFrame:
+    """Actor by zone: each party's position that day, with the fact behind it."""
+    data = state_dict(bundle, view.date)
+    cells: dict[str, dict[str, str]] = {}
+    for z in data["zones"].values():
+        for d in z["demands"]:
+            if _shown(view.actors, d["actor"]):
+                position = d["position"]
+                word = t(f"chip.{position}", lang)
+                cells.setdefault(actor_name(bundle, d["actor"]), {})[z["name"]] = (
+                    f"{POSITION_SYMBOLS.get(position, '')} {word} ({d['fact']})"
+                )
+    columns = [z["name"] for z in data["zones"].values() if any(z["name"] in row for row in cells.values())]
+    frame = pd.DataFrame.from_dict(cells, orient="index", columns=columns).fillna("")
+    frame.index.name = t("panel.party", lang)
+    return frame
+
+
+def presence_table(bundle: Bundle, view: View, lang: str = "en") -> pd.DataFrame:
+    """Zone by force: who held what that day."""
+    data = state_dict(bundle, view.date)
+    rows = [
+        {
+            t("panel.zone", lang): z["name"],
+            t("panel.force", lang): actor_name(bundle, p["actor"]),
+            t("panel.status", lang): t(f"status.{p['status']}", lang),
+            t("panel.since", lang): p["present_since"],
+            t("panel.fact", lang): p["fact"],
+            t("panel.confidence", lang): t(f"confidence.{p['confidence']}", lang),
+        }
+        for z in data["zones"].values()
+        for p in z["presence"]
+        if _shown(view.actors, p["actor"])
+    ]
+    return pd.DataFrame(rows)
+
+
+def sources_table(bundle: Bundle, view: View, lang: str = "en") -> pd.DataFrame:
+    """Every fact shown on that day, with its source and a link."""
+    data = state_dict(bundle, view.date)
+    rows: list[dict[str, Any]] = []
+    for fid, f in data["facts"].items():
+        if not any(_shown(view.actors, a) for a in f["actors"]):
+            continue
+        s = f["source"]
+        rows.append(
+            {
+                t("panel.fact", lang): fid,
+                t("panel.date", lang): f["date"],
+                t("panel.claim", lang): f["summary"],
+                t("panel.confidence", lang): t(f"confidence.{f['confidence']}", lang),
+                t("panel.publisher", lang): s["publisher"],
+                t("panel.title", lang): s["title"],
+                t("panel.published", lang): s["published"] or "",
+                t("panel.link", lang): s["url"],
+            }
+        )
+    return pd.DataFrame(rows)
