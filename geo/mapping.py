@@ -1,0 +1,366 @@
+"""Build the map: folium for the page and the static layers, plus one script that draws the
+dated layers in the browser from every date's state, embedded once.
+
+The only module that imports folium. The result is a single self-contained HTML page: Leaflet
+is inlined from the installed XStatic-Leaflet package, so nothing loads from a CDN, and web tiles
+are an optional base layer over a bundled vector background.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+from collections.abc import Mapping
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any, cast
+
+import folium
+import shapely
+import xstatic.pkg.leaflet as xleaflet  # type: ignore[import-untyped]
+from branca.element import Element, Figure, MacroElement
+from jinja2 import Template
+from shapely.geometry import mapping as to_geojson
+from shapely.geometry.base import BaseGeometry
+
+from geo.i18n import messages
+from geo.model import Bundle
+from geo.report import fact_dict
+from geo.settings import POSITIONS, PRESENCE_STATUSES
+from geo.style import (
+    POSITION_SYMBOLS,
+    SEA_COLOUR,
+    STATIC_STYLES,
+    actor_colours,
+    edge_dash,
+    text_colour,
+)
+from geo.timeslice import demand_segments, presence_segments
+from geo.urlstate import View
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+OSM_ATTRIBUTION = "© OpenStreetMap contributors"
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+# Where each zone's card sits: a label placement for legibility, not a geographic claim.
+CARD_ANCHORS: Mapping[str, tuple[float, float]] = {
+    "gaza_strip": (31.52, 34.27),
+    "yellow_line": (31.43, 34.19),
+    "netzarim": (31.56, 34.58),
+    "perimeter_buffer": (31.37, 34.53),
+    "morag": (31.29, 34.45),
+    "philadelphi": (31.24, 34.10),
+    "egypt_border": (31.33, 34.11),
+    "rafah_crossing": (31.17, 34.33),
+}
+DEFAULT_CENTER = (31.40, 34.36)
+DEFAULT_ZOOM = 11
+
+
+def escape(text: object) -> str:
+    """Escape for HTML *and* for the JavaScript template literals folium puts text into.
+
+    >>> escape("a<b>`${x}`\\\\")
+    'a&lt;b&gt;&#96;&#36;{x}&#96;&#92;'
+    """
+    out = html.escape(str(text), quote=True)
+    return out.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+def script_json(data: object) -> str:
+    """JSON safe to place inside a ``<script>`` element (no ``</script>``, no line separators)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for raw, esc in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(raw, esc)
+    return text
+
+
+def _geometry(geom: BaseGeometry) -> dict[str, Any]:
+    """GeoJSON geometry rounded to 5 decimals (about 1 m), to keep the page small."""
+    return to_geojson(shapely.set_precision(geom, 1e-5))  # type: ignore[no-any-return]
+
+
+@cache
+def leaflet_assets() -> tuple[str, str]:
+    """Leaflet's JS and CSS from the installed package, with its images inlined."""
+    base = Path(xleaflet.BASE_DIR)
+    js = (base / "leaflet.js").read_text(encoding="utf-8")
+    css = (base / "leaflet.css").read_text(encoding="utf-8")
+
+    def inline(match: re.Match[str]) -> str:
+        data = base64.b64encode((base / match.group(1)).read_bytes()).decode()
+        return f"url(data:image/png;base64,{data})"
+
+    css = re.sub(r"url\((images/[\w.-]+\.png)\)", inline, css)
+    return js.replace("</script", "<\\/script"), css
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def payload(bundle: Bundle, *, view: View, lang: str = "en") -> dict[str, Any]:
+    """Everything the browser needs to draw any date: segments, shapes, facts, strings."""
+    tl = bundle.timeline
+    actor_ids = list(bundle.actors)
+    colours = actor_colours(actor_ids)
+    strip_area = bundle.strip_area_km2
+    shapes = []
+    for zone_id, zone in bundle.zones.items():
+        if zone.geometry == "band":
+            rows = sorted((e for e in bundle.extents if e.zone == zone_id), key=lambda e: e.valid_from)
+            for i, e in enumerate(rows):
+                s = bundle.shapes[(zone_id, e.valid_from)]
+                shapes.append(
+                    {
+                        "zone": zone_id,
+                        "from": e.valid_from.isoformat(),
+                        "to": rows[i + 1].valid_from.isoformat() if i + 1 < len(rows) else None,
+                        "geometry": _geometry(s.geometry),
+                        "quality": s.quality,
+                        "dash": edge_dash(s.quality),
+                        "width_m": e.width_m,
+                        "area_km2": round(s.area_km2 or 0, 2),
+                        "share": round((s.area_km2 or 0) / strip_area, 4),
+                        "basis": e.basis,
+                        "facts": list(e.fact_ids),
+                        "note": e.note,
+                    }
+                )
+        elif zone.geometry in ("point", "line") and zone_id != "gaza_strip":
+            s = bundle.shapes[(zone_id, date.min)]
+            shapes.append(
+                {
+                    "zone": zone_id,
+                    "from": None,
+                    "to": None,
+                    "geometry": _geometry(s.geometry),
+                    "quality": s.quality,
+                    "dash": edge_dash(s.quality),
+                    "width_m": None,
+                    "area_km2": None,
+                    "share": None,
+                    "basis": "",
+                    "facts": [],
+                    "note": "",
+                }
+            )
+    anchors = {}
+    for zone_id, zone in bundle.zones.items():
+        feature = bundle.features.get(zone.feature)
+        point = feature.geometry.representative_point() if feature is not None else None
+        anchors[zone_id] = {
+            "card": list(CARD_ANCHORS.get(zone_id, DEFAULT_CENTER)),
+            "target": [round(point.y, 5), round(point.x, 5)]
+            if point is not None and zone_id != "gaza_strip"
+            else None,
+        }
+    return {
+        "dataFrom": bundle.data_from.isoformat(),
+        "dataAsOf": bundle.data_as_of.isoformat(),
+        "researched": _iso(bundle.researched),
+        "days": [d.isoformat() for d in tl.change_dates],
+        "zones": {
+            z.id: {
+                "name": z.name,
+                "name_ar": z.name_ar,
+                "name_he": z.name_he,
+                "mapped": z.mapped,
+                "note": z.note,
+                **anchors[z.id],
+            }
+            for z in bundle.zones.values()
+        },
+        "actors": {
+            a.id: {
+                "name": a.name,
+                "short": a.short,
+                "colour": colours[a.id],
+                "text": text_colour(colours[a.id]),
+            }
+            for a in bundle.actors.values()
+        },
+        "shapes": shapes,
+        "presence": [
+            [
+                s.zone,
+                s.actor,
+                s.start.isoformat(),
+                _iso(s.end),
+                s.value.status,
+                s.value.fact,
+                s.value.present_since.isoformat(),
+            ]
+            for s in presence_segments(tl)
+        ],
+        "demands": [
+            [
+                s.zone,
+                s.actor,
+                s.start.isoformat(),
+                _iso(s.end),
+                s.value.position,
+                s.value.fact,
+                s.value.since.isoformat(),
+                list(s.value.statements),
+            ]
+            for s in demand_segments(tl)
+        ],
+        "events": [[f.id, f.date.isoformat(), _iso(f.end)] for f in tl.events],
+        "facts": {f.id: fact_dict(bundle, f) for f in tl.facts},
+        "figures": [
+            {
+                "zone": f.zone,
+                "fact": f.fact_id,
+                "wording": f.wording,
+                "counted_by": f.counted_by,
+                "date": bundle.fact(f.fact_id).date.isoformat(),
+            }
+            for f in bundle.figures
+        ],
+        "symbols": POSITION_SYMBOLS,
+        "statuses": list(PRESENCE_STATUSES),
+        "positions": list(POSITIONS),
+        "strings": {k: v for k, v in messages(lang).items() if k.split(".")[0] in JS_STRING_GROUPS},
+        "initial": view.to_json(),
+    }
+
+
+JS_STRING_GROUPS = ("map", "status", "position", "chip", "confidence", "precision")
+
+
+class DatedLayers(MacroElement):
+    """The dated layers, time controls, cards and legend, drawn by ``assets/map.js``."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
+        {% macro script(this, kwargs) %}
+        {{ this.js }}
+        gcmInit({{ this._parent.get_name() }}, {{ this.data }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "DatedLayers"
+        self.data = script_json(data)
+        self.js = (ASSETS / "map.js").read_text(encoding="utf-8")
+        self.css = (ASSETS / "map.css").read_text(encoding="utf-8")
+
+
+def _tooltip(props: Mapping[str, Any]) -> str:
+    names = [props.get("name"), props.get("name_ar"), props.get("name_he")]
+    return "<br>".join(escape(n) for n in names if n)
+
+
+def build_map(bundle: Bundle, *, view: View, lang: str = "en") -> folium.Map:
+    """The folium map: static layers as folium objects, dated layers as one script."""
+    center = view.center or DEFAULT_CENTER
+    m = folium.Map(
+        location=list(center),
+        zoom_start=round(view.zoom or DEFAULT_ZOOM),  # the script sets the exact (fractional) view
+        tiles=None,
+        control_scale=True,
+        min_zoom=8,
+        max_zoom=17,
+        attribution_control=True,
+        zoom_snap=0.5,
+    )
+    m.default_js = []
+    m.default_css = []
+    tiles = folium.TileLayer(
+        OSM_TILES,
+        attr=escape(OSM_ATTRIBUTION),
+        name=escape(messages(lang)["map.base_osm"]),
+        max_zoom=19,
+        show=False,
+        overlay=True,
+        control=False,
+    )
+    tiles.add_to(m)
+    for f in bundle.layer("background"):
+        if f.properties.get("kind") == "land":
+            folium.GeoJson(
+                {"type": "Feature", "geometry": _geometry(f.geometry), "properties": {}},
+                style_function=lambda _f: STATIC_STYLES["land"],
+                interactive=False,
+            ).add_to(m)
+    folium.GeoJson(
+        {"type": "Feature", "geometry": _geometry(bundle.strip), "properties": {}},
+        style_function=lambda _f: STATIC_STYLES["strip"],
+        interactive=False,
+    ).add_to(m)
+    for f in bundle.layer("borders"):
+        style = STATIC_STYLES.get(str(f.properties["kind"]), STATIC_STYLES["coastline"])
+        folium.GeoJson(
+            {"type": "Feature", "geometry": _geometry(f.geometry), "properties": {}},
+            style_function=lambda _f, s=style: s,
+            tooltip=folium.Tooltip(_tooltip(f.properties)),
+        ).add_to(m)
+    for f in bundle.layer("corridor_axes"):
+        folium.GeoJson(
+            {"type": "Feature", "geometry": _geometry(f.geometry), "properties": {}},
+            style_function=lambda _f: STATIC_STYLES["axis"],
+            tooltip=folium.Tooltip(_tooltip(f.properties)),
+        ).add_to(m)
+    data = payload(bundle, view=view, lang=lang)
+    data["places"] = [
+        {
+            "id": f.id,
+            "lat": round(f.geometry.y, 5),
+            "lon": round(f.geometry.x, 5),
+            "name": f.properties.get("name"),
+            "name_ar": f.properties.get("name_ar"),
+            "name_he": f.properties.get("name_he"),
+            "kind": f.properties.get("kind"),
+            "quality": f.quality,
+        }
+        for f in bundle.layer("places")
+    ]
+    data["labels"] = [
+        {"lat": f.geometry.y, "lon": f.geometry.x, "name": f.properties["name"]}
+        for f in bundle.layer("background")
+        if f.properties.get("kind") == "label"
+    ]
+    data["attribution"] = OSM_ATTRIBUTION
+    data["tileVar"] = tiles.get_name()
+    minx, miny, maxx, maxy = bundle.strip.bounds
+    lats = [miny, maxy] + [a[0] for a in CARD_ANCHORS.values()]
+    lons = [minx, maxx] + [a[1] for a in CARD_ANCHORS.values()]
+    data["bounds"] = [[min(lats), min(lons)], [max(lats), max(lons)]]
+    data["stripBounds"] = [[miny, minx], [maxy, maxx]]
+    data["sea"] = SEA_COLOUR
+    DatedLayers(data).add_to(m)
+    return m
+
+
+def render_html(m: folium.Map, *, title: str = "Gaza Corridors Map", lang: str = "en") -> str:
+    """The page as one self-contained HTML string, with Leaflet inlined."""
+    js, css = leaflet_assets()
+    root = cast(Figure, m.get_root())
+    root.header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css", index=0)
+    root.header.add_child(Element(f"<script>{js}</script>"), name="leaflet_js", index=1)
+    root.header.add_child(Element(f"<title>{escape(title)}</title>"), name="title")
+    page = root.render()
+    # folium's viewport forbids zooming the page, which fails WCAG 1.4.4; allow it.
+    page = re.sub(
+        r'<meta name="viewport"[^>]*>',
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0" />',
+        page,
+    )
+    return page.replace("<html>", f'<html lang="{escape(lang)}">', 1)
+
+
+def map_html(bundle: Bundle, *, view: View, lang: str = "en") -> str:
+    """Build and render in one step."""
+    return render_html(build_map(bundle, view=view, lang=lang), lang=lang)

@@ -1,0 +1,111 @@
+"""The map builder: its payload as data, and the rendered page as text."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import pytest
+
+import geo
+from geo import mapping
+from geo.model import Bundle
+from geo.urlstate import View
+from tests.conftest import LayersCopy
+
+VIEW = View(date(2024, 8, 22))
+
+
+@pytest.fixture(scope="module")
+def page(bundle: Bundle) -> str:
+    return mapping.map_html(bundle, view=VIEW)
+
+
+def embedded_payload(page: str) -> dict[str, object]:
+    match = re.search(r"gcmInit\(\w+, (\{.*\})\);", page)
+    assert match, "the dated layers are not initialised"
+    return json.loads(match.group(1))  # type: ignore[no-any-return]
+
+
+def test_page_is_self_contained(page: str) -> None:
+    assert re.search(r"<script[^>]+src=", page) is None
+    assert re.search(r"<link[^>]+href=", page) is None
+    assert "cdn.jsdelivr" not in page and "code.jquery" not in page and "bootstrap" not in page
+    assert "L.map(" in page and "1.9.3" in page  # Leaflet inlined from XStatic-Leaflet
+    assert "url(images/" not in page  # Leaflet's own images inlined too
+
+
+def test_page_is_accessible_at_the_root(page: str) -> None:
+    assert '<html lang="en">' in page and "<title>Gaza Corridors Map</title>" in page
+    assert "user-scalable=no" not in page and "maximum-scale" not in page
+
+
+def test_payload_embeds_every_date(page: str, bundle: Bundle) -> None:
+    data = embedded_payload(page)
+    assert data["days"] == [d.isoformat() for d in bundle.timeline.change_dates]
+    assert data["dataAsOf"] == "2026-05-28"
+    assert data["attribution"] == "© OpenStreetMap contributors"
+    assert ["philadelphi", "IDF", "2024-05-29", None, "established", "T018", "2024-05-29"] in data["presence"]
+    netzarim = [(s["from"], s["to"], s["width_m"]) for s in data["shapes"] if s["zone"] == "netzarim"]
+    assert netzarim == [
+        ("2023-11-05", "2024-07-01", 2000),
+        ("2024-07-01", "2024-12-02", 4000),
+        ("2024-12-02", None, 7000),
+    ]
+    assert all(s["dash"] for s in data["shapes"] if s["quality"] == "schematic")
+    assert set(data["facts"]) == {f.id for f in bundle.facts}
+    assert data["initial"]["date"] == "2024-08-22"
+    assert data["zones"]["yellow_line"]["mapped"] is False
+
+
+def test_static_layers_are_drawn_with_both_names(page: str) -> None:
+    assert "Egypt–Gaza border" in page and "الحدود المصرية مع قطاع غزة" in page
+    assert "10 4 2 4" in page  # the 1949 line's dash pattern
+    data = embedded_payload(page)
+    rafah = next(p for p in data["places"] if p["id"] == "rafah_crossing")  # type: ignore[union-attr]
+    assert (rafah["name_ar"], rafah["name_he"]) == ("معبر رفح", "מעבר רפיח")
+
+
+def test_the_initial_view_is_honoured(bundle: Bundle) -> None:
+    view = View(date(2025, 2, 10), ("demands",), ("Hamas",), (31.3, 34.3), 12)
+    data = embedded_payload(mapping.map_html(bundle, view=view))
+    assert data["initial"] == {
+        "date": "2025-02-10",
+        "overlays": ["demands"],
+        "actors": ["Hamas"],
+        "view": [31.3, 34.3, 12],
+    }
+
+
+HOSTILE = "</script><script>alert('x')</script>`${alert(1)}`\\"
+
+
+def test_hostile_strings_cannot_break_out(layers_copy: LayersCopy) -> None:
+    layers_copy.edit_row("timeline.csv", "id", "T018", summary=HOSTILE)
+    layers_copy.edit_row("zones.csv", "id", "netzarim", name=HOSTILE)
+    data = layers_copy.geojson("borders.geojson")
+    data["features"][0]["properties"]["name"] = HOSTILE
+    layers_copy.write_geojson("borders.geojson", data)
+    page = mapping.map_html(geo.load_bundle(layers_copy.root), view=VIEW)
+    assert "<script>alert(" not in page
+    # folium puts tooltips in JS template literals: backtick, ${ and \ must arrive escaped.
+    assert (
+        "&lt;/script&gt;&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&#96;&#36;{alert(1)}&#96;&#92;"
+        in page
+    )
+    for literal in re.findall(r"bindTooltip\(\s*`(.*?)`,", page, re.S):
+        assert "`" not in literal and "${" not in literal
+    payload = embedded_payload(page)
+    assert payload["facts"]["T018"]["summary"] == HOSTILE  # intact as data, drawn with textContent
+    assert payload["zones"]["netzarim"]["name"] == HOSTILE
+
+
+def test_escape_covers_template_literals() -> None:
+    assert mapping.escape("`${x}`\\") == "&#96;&#36;{x}&#96;&#92;"
+    assert mapping.script_json({"a": "</script>\u2028"}) == '{"a":"\\u003c/script\\u003e\\u2028"}'
+
+
+def test_map_script_builds_text_without_inner_html() -> None:
+    js = (mapping.ASSETS / "map.js").read_text(encoding="utf-8")
+    assert ".innerHTML =" not in js and "insertAdjacentHTML" not in js and "document.write" not in js
