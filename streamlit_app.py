@@ -1,21 +1,86 @@
-"""Gaza Corridors Map: a thin Streamlit shell over the `geo` core."""
+"""Gaza Corridors Map: a thin Streamlit shell over the `geo` core.
+
+Read the URL once -> mount the map (every date embedded; it changes date in the browser) ->
+take the state the map reports -> write the URL -> show the panels for that state.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
 
 import streamlit as st
 
 import geo
-from geo import report
+from geo import panels, urlstate
+from geo.i18n import LOCALE_DIR, t
+from geo.mapping import ASSETS, map_html
+
+st.set_page_config(page_title=t("app.title"), layout="wide")
 
 
 @st.cache_resource
-def load() -> geo.Bundle:
+def load_bundle() -> geo.Bundle:
     return geo.load_bundle()
 
 
-bundle = load()
-st.title("Gaza Corridors Map")
-day = st.date_input("As of", value=date(2024, 8, 22), min_value=date(2005, 1, 1), max_value=date(2030, 12, 31))
-st.text(report.state_text(bundle, day))
+@st.cache_resource(max_entries=32)
+def map_page(view: urlstate.View) -> tuple[str, str]:
+    html = map_html(load_bundle(), view=view)
+    return html, hashlib.sha256(html.encode()).hexdigest()[:16]
+
+
+MAP = st.components.v2.component("gcm_map", js=(ASSETS / "bridge.js").read_text(encoding="utf-8"))
+
+bundle = load_bundle()
+actors = list(bundle.actors)
+if "gcm_initial" not in st.session_state:  # seed once: later reruns must not re-read the URL
+    view, warnings = urlstate.parse(st.query_params.to_dict(), default_date=bundle.data_as_of, actors=actors)
+    st.session_state.gcm_initial, st.session_state.gcm_warnings = view, warnings
+initial: urlstate.View = st.session_state.gcm_initial
+
+st.title(t("app.title"))
+st.caption(t("app.subtitle"))
+for w in st.session_state.gcm_warnings:
+    st.warning(t(w.key, value=panels.md(w.value[:80])))
+header = st.empty()
+
+map_column, panel_column = st.columns([3, 2], gap="medium")
+html, digest = map_page(initial)
+with map_column:
+    result = MAP(
+        data={"html": html, "hash": digest, "title": t("app.map_title"), "height": "78vh"},
+        key="gcm_map",
+        on_state_change=lambda: None,
+    )
+    st.caption(t("app.map_hint"))
+current = urlstate.from_map(getattr(result, "state", None), fallback=initial, actors=actors)
+if st.query_params.to_dict() != current.to_params():
+    st.query_params.from_dict(current.to_params())
+
+header.markdown(
+    t("app.as_of", date=panels.day(current.date))
+    + " · "
+    + t("app.data_to", data_as_of=panels.day(bundle.data_as_of), researched=panels.day(bundle.researched))
+)
+today, positions, sources, about = panel_column.tabs(
+    [t("app.tab_today"), t("app.tab_positions"), t("app.tab_sources"), t("app.tab_about")]
+)
+with today:
+    for paragraph in panels.on_this_date(bundle, current):
+        st.markdown(paragraph)
+with positions:
+    st.subheader(t("app.presence_heading"))
+    held = panels.presence_table(bundle, current)
+    st.dataframe(held, hide_index=True) if len(held) else st.info(t("app.no_presence"))
+    st.subheader(t("app.positions_heading"))
+    table = panels.positions_table(bundle, current)
+    st.dataframe(table) if len(table) else st.info(t("app.no_positions"))
+with sources:
+    facts = panels.sources_table(bundle, current)
+    if len(facts):
+        link = t("panel.link")
+        st.dataframe(facts, hide_index=True, column_config={link: st.column_config.LinkColumn(link)})
+    else:
+        st.info(t("app.no_sources"))
+with about:
+    st.markdown((LOCALE_DIR / "about.en.md").read_text(encoding="utf-8"))

@@ -1,0 +1,256 @@
+"""The real page in headless Chromium (Debian's), with every request outside 127.0.0.1 blocked.
+
+Skipped when Chromium or Playwright is missing, unless GCM_REQUIRE_BROWSER=1 (as in CI), where
+that is a failure. Screenshots go to artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts" / "browser"
+CHROMIUM = os.environ.get("GCM_CHROMIUM", "/usr/bin/chromium")
+REQUIRED = os.environ.get("GCM_REQUIRE_BROWSER") == "1"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def _missing() -> str | None:
+    if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed (pip install -r requirements-dev.txt)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    reason = _missing()
+    if reason:
+        if REQUIRED:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = ARTIFACTS.parent / "streamlit.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "streamlit_app.py",
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(port),
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the app did not start; see {log}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def browser(app_url: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A page whose requests leave 127.0.0.1 only in the test's imagination."""
+
+    def __init__(self, browser: Any, *, width: int = 1400, height: int = 1000) -> None:
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.context.set_default_timeout(30_000)
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _route(self, route: Any) -> None:
+        host = urlsplit(route.request.url).hostname
+        if route.request.url.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+    def open(self, url: str) -> Any:
+        self.page.goto(url)
+        frame = self.page.frame_locator("iframe.gcm-map")
+        frame.locator(".gcm-root[data-gcm-ready]").wait_for()
+        return frame
+
+    def params(self) -> dict[str, list[str]]:
+        return parse_qs(urlsplit(self.page.url).query)
+
+    def shot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / name
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Page]:
+    p = Page(browser)
+    yield p
+    p.context.close()
+
+
+def card(frame: Any, zone: str) -> Any:
+    return frame.locator(f".gcm-card[data-zone='{zone}']")
+
+
+def test_the_philadelphi_question_is_answered_offline(page: Page, app_url: str) -> None:
+    frame = page.open(f"{app_url}/?date=2024-08-22")
+    frame.locator(".gcm-root[data-gcm-date='2024-08-22']").wait_for()
+    phil = card(frame, "philadelphi")
+    for chip in ("IDF · present", "Egypt ↩ leave", "Hamas ↩ leave", "Israel ■ stay"):
+        assert phil.get_by_role("button", name=None).filter(has_text=chip).count() == 1, chip
+    assert "Philadelphi Corridor (Salah al-Din axis)" in phil.inner_text()
+    # The corridor is drawn hatched (forces present) with a dashed (schematic) edge.
+    hatched = frame.locator("path[fill^='url(#gcm-hatch-'][stroke-dasharray]")
+    assert hatched.count() >= 3  # Philadelphi, Netzarim, perimeter buffer
+    # The source is one click away.
+    phil.get_by_role("button", name="Israel Defense Forces (IDF): present. Show the source").click()
+    popup = frame.locator(".gcm-popup")
+    popup.wait_for()
+    link = popup.get_by_role("link")
+    assert link.get_attribute("href", timeout=5000).startswith("https://m.www.idf.il/")
+    assert link.get_attribute("rel") == "noopener noreferrer"
+    assert "high confidence" in popup.inner_text()
+    assert "© OpenStreetMap contributors" in frame.locator(".leaflet-control-attribution").inner_text()
+    # The panel beside the map gives the same answer in words.
+    page.page.get_by_text("Egypt: Israeli forces should withdraw (since 22 Aug 2024; T029").wait_for()
+    page.shot("philadelphi-2024-08-22.png")
+    assert page.blocked == [], "the page tried to load from outside 127.0.0.1"
+    assert page.errors == []
+
+
+def test_changing_the_date_in_the_map_updates_map_panel_and_url(page: Page, app_url: str) -> None:
+    frame = page.open(f"{app_url}/?date=2024-08-22")
+    frame.get_by_role("button", name="Next change").click()
+    frame.locator(".gcm-root[data-gcm-date='2024-08-25']").wait_for()
+    page.page.get_by_text("As of 25 Aug 2024").wait_for()
+    page.page.wait_for_function("() => location.search.includes('date=2024-08-25')")
+    # Any day, from the calendar: the truce of February 2025.
+    frame.get_by_label("Pick any day").fill("2025-02-10")
+    frame.locator(".gcm-root[data-gcm-date='2025-02-10']").wait_for()
+    netzarim = card(frame, "netzarim")
+    assert netzarim.get_by_role("button").filter(has_text="Mediators · present").count() == 1
+    assert netzarim.get_by_role("button").filter(has_text="IDF · present").count() == 0  # withdrew 9 Feb
+    page.page.get_by_text("As of 10 Feb 2025").wait_for()
+    page.page.get_by_text("was no longer present in the Netzarim Corridor").wait_for()
+    frame.get_by_role("button", name="Previous change").click()
+    frame.locator(".gcm-root[data-gcm-date='2025-02-09']").wait_for()
+    page.shot("truce-2025-02-09.png")
+    assert page.params()["date"] == ["2025-02-09"] or page.page.wait_for_function(
+        "() => location.search.includes('date=2025-02-09')"
+    )
+    assert page.blocked == [] and page.errors == []
+
+
+def test_play_steps_through_the_changes_and_pauses(page: Page, app_url: str) -> None:
+    frame = page.open(f"{app_url}/?date=2024-08-22")
+    frame.get_by_role("button", name="Play through the changes").click()
+    frame.locator(".gcm-root[data-gcm-date='2024-08-25']").wait_for(timeout=10_000)
+    frame.get_by_role("button", name="Pause").click()
+    stopped = frame.locator(".gcm-root").get_attribute("data-gcm-date")
+    page.page.wait_for_timeout(2000)
+    assert frame.locator(".gcm-root").get_attribute("data-gcm-date") == stopped
+
+
+def test_a_shared_link_restores_layers_actors_and_view(page: Page, app_url: str) -> None:
+    frame = page.open(f"{app_url}/?date=2025-02-10&layers=demands&actors=Hamas,Egypt&view=31.3,34.3,12")
+    frame.locator(".gcm-root[data-gcm-date='2025-02-10']").wait_for()
+    assert frame.locator(".gcm-chip.gcm-p").count() == 0  # presence overlay off
+    shown = set(frame.locator(".gcm-chip.gcm-d").all_inner_texts())
+    assert shown and all(t.startswith(("Hamas", "Egypt")) for t in shown)
+    zoom = page.page.frames[-1].evaluate(
+        "() => window[Object.keys(window).find(k => k.startsWith('map_'))].getZoom()"
+    )
+    assert zoom == 12
+    page.page.wait_for_function("() => location.search.includes('actors=Hamas%2CEgypt')")
+    assert page.params()["layers"] == ["demands"]
+
+
+def test_a_bad_link_warns_and_still_draws(page: Page, app_url: str) -> None:
+    frame = page.open(f"{app_url}/?date=2024-99-99&layers=<b>x</b>")
+    page.page.get_by_text("is not a date in the form YYYY-MM-DD").wait_for()
+    frame.locator(".gcm-root[data-gcm-date='2026-05-28']").wait_for()
+    assert page.page.locator("b", has_text="x").count() == 0  # the hostile value stayed text
+
+
+def test_a_phone_sees_the_map_and_the_panels(browser: Any, app_url: str) -> None:
+    phone = Page(browser, width=390, height=844)
+    try:
+        frame = phone.open(f"{app_url}/?date=2024-08-22")
+        frame.locator(".gcm-root[data-gcm-date='2024-08-22']").wait_for()
+        assert frame.get_by_role("button", name="Next change").is_visible()
+        phone.page.get_by_text("Egypt: Israeli forces should withdraw").first.wait_for()
+        phone.shot("phone-2024-08-22.png")
+        assert phone.blocked == [] and phone.errors == []
+    finally:
+        phone.context.close()
