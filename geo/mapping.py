@@ -20,7 +20,7 @@ from typing import Any, cast
 
 import folium
 import shapely
-import xstatic.pkg.leaflet as xleaflet  # type: ignore[import-untyped]
+import xstatic.pkg.leaflet as xleaflet
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping as to_geojson

@@ -190,6 +190,13 @@ class Timeline:
                 positions.append(_apply_demand(positions[-1] if positions else None, r, key[0]))
             self._demands[key] = ([r.date for r in rows], positions)
         self.events: tuple[Fact, ...] = tuple(events)
+        # Point events are looked up by day; only the (few) interval events are scanned.
+        points: dict[date, list[Fact]] = defaultdict(list)
+        for f in events:
+            if f.end is None:
+                points[f.date].append(f)
+        self._point_events: Mapping[date, tuple[Fact, ...]] = {d: tuple(v) for d, v in points.items()}
+        self._interval_events: tuple[Fact, ...] = tuple(f for f in events if f.end is not None)
         self._fact_dates = [f.date for f in self.facts]
         days = {f.date for f in self.facts} | {f.end for f in self.facts if f.end}
         self.change_dates: tuple[date, ...] = tuple(sorted(days))
@@ -229,7 +236,8 @@ class Timeline:
         """The situation on ``on``: who is present, who demands what, which events hold."""
         presence = [p for k in self._presence if (p := self.presence_on(k, on)) is not None]
         demands = [d for k in self._demands if (d := self.position_on(k, on)) is not None]
-        events = tuple(f for f in self.events if f.covers(on))
+        during = [f for f in self._interval_events if f.covers(on)]
+        events = tuple(sorted((*self._point_events.get(on, ()), *during), key=lambda f: (f.date, f.id)))
         order = lambda x: (x.zone, x.actor)  # noqa: E731
         return State(on, tuple(sorted(presence, key=order)), tuple(sorted(demands, key=order)), events)
 
@@ -284,44 +292,40 @@ def state_at(facts: Iterable[Fact], on: date) -> State:
 def contradictions(timeline: Timeline) -> list[Contradiction]:
     """Find rows of the same (actor, zone) that contradict one another.
 
-    Reported, never resolved: the fix belongs in the data, with a note.
+    Reported, never resolved: the fix belongs in the data, with a note. Rows are sorted by
+    date, so each rule looks only at neighbours or a binary-searched range: linear-logarithmic
+    in the number of rows, not quadratic.
     """
     found: list[Contradiction] = []
     for (actor, zone), rows in timeline.presence_rows.items():
         who = f"{actor} at {zone}"
+        days = [r.date for r in rows]
+        found += _same_day(
+            rows,
+            "{a.id} and {b.id} both date a change for "
+            + who
+            + " on {a.date} but disagree ({a.status} vs {b.status})",
+        )
         for i, a in enumerate(rows):
-            for b in rows[i + 1 :]:
-                if b.date == a.date and b.status != a.status:
-                    found.append(
-                        Contradiction(
-                            (a, b),
-                            "status",
-                            (
-                                f"{a.id} and {b.id} both date a change for {who} on {a.date} "
-                                f"but disagree ({a.status} vs {b.status})"
-                            ),
+            if a.end is not None:
+                inside = rows[bisect.bisect_right(days, a.date) : bisect.bisect_left(days, a.end)]
+                for b in inside:
+                    if is_present(a.status) != is_present(b.status):
+                        found.append(
+                            Contradiction(
+                                (a, b),
+                                "end_date",
+                                (
+                                    f"{b.id} ({b.status} from {b.date}) falls inside {a.id}'s period "
+                                    f"[{a.date}, {a.end}) in which {who} is {a.status}"
+                                ),
+                            )
                         )
-                    )
-                elif (
-                    a.end is not None
-                    and a.date < b.date < a.end
-                    and (is_present(a.status) != is_present(b.status))
-                ):
-                    found.append(
-                        Contradiction(
-                            (a, b),
-                            "end_date",
-                            (
-                                f"{b.id} ({b.status} from {b.date}) falls inside {a.id}'s period "
-                                f"[{a.date}, {a.end}) in which {who} is {a.status}"
-                            ),
-                        )
-                    )
-            if a.end is not None and is_present(a.status):
-                later = [r for r in rows[i + 1 :] if r.date <= a.end]
-                last = later[-1] if later else None
+                upto = rows[i + 1 : bisect.bisect_right(days, a.end)]
+                last = upto[-1] if upto else None
                 if (
-                    last is not None
+                    is_present(a.status)
+                    and last is not None
                     and last.date < a.end
                     and is_present(last.status)
                     and (last.end is None or last.end > a.end)
@@ -337,26 +341,22 @@ def contradictions(timeline: Timeline) -> list[Contradiction]:
                             ),
                         )
                     )
-            if (
-                a.end is not None
-                and not is_present(a.status)
-                and not any(r.date == a.end for r in rows[i + 1 :])
-            ):
-                found.append(
-                    Contradiction(
-                        (a,),
-                        "end_date",
-                        (
-                            f"{a.id}'s withdrawal of {who} ends on {a.end}, but no row of {who} "
-                            "starts that day to say what followed"
-                        ),
+                j = bisect.bisect_left(days, a.end)
+                if not is_present(a.status) and not (j < len(rows) and days[j] == a.end):
+                    found.append(
+                        Contradiction(
+                            (a,),
+                            "end_date",
+                            (
+                                f"{a.id}'s withdrawal of {who} ends on {a.end}, but no row of {who} "
+                                "starts that day to say what followed"
+                            ),
+                        )
                     )
-                )
             if i > 0 and not is_present(a.status):
-                before = timeline.presence_on((actor, zone), a.date - timedelta(days=1))
-                earlier = [r for r in rows[:i] if r.date < a.date]
-                if before is None and earlier:
-                    prev = earlier[-1]
+                k = bisect.bisect_left(days, a.date)
+                if k > 0 and timeline.presence_on((actor, zone), a.date - timedelta(days=1)) is None:
+                    prev = rows[k - 1]
                     found.append(
                         Contradiction(
                             (prev, a),
@@ -369,17 +369,30 @@ def contradictions(timeline: Timeline) -> list[Contradiction]:
                         )
                     )
     for (actor, zone), rows in timeline.demand_rows.items():
-        for i, a in enumerate(rows):
-            for b in rows[i + 1 :]:
-                if b.date == a.date and b.status != a.status:
-                    found.append(
-                        Contradiction(
-                            (a, b),
-                            "status",
-                            (
-                                f"{a.id} and {b.id} give {actor} two positions on {zone} on {a.date} "
-                                f"({a.status} vs {b.status})"
-                            ),
-                        )
-                    )
+        found += _same_day(
+            rows,
+            "{a.id} and {b.id} give "
+            + actor
+            + " two positions on "
+            + zone
+            + " on {a.date} ({a.status} vs {b.status})",
+        )
+    return found
+
+
+def _same_day(rows: tuple[Fact, ...], template: str) -> list[Contradiction]:
+    """Pairs of rows on the same day with different statuses (rows are sorted by date).
+
+    ``template`` is formatted with the two rows as ``a`` and ``b``; ids never hold braces.
+    """
+    found = []
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or rows[i].date != rows[start].date:
+            group = rows[start:i]
+            for x, a in enumerate(group):
+                for b in group[x + 1 :]:
+                    if a.status != b.status:
+                        found.append(Contradiction((a, b), "status", template.format(a=a, b=b)))
+            start = i
     return found
