@@ -13,7 +13,7 @@ import streamlit as st
 import geo
 from geo import panels, urlstate
 from geo.i18n import LOCALE_DIR, t
-from geo.mapping import ASSETS, map_html
+from geo.mapping import ASSETS, base_html, with_view
 
 st.set_page_config(page_title=t("app.title"), layout="wide")
 
@@ -23,9 +23,13 @@ def load_bundle() -> geo.Bundle:
     return geo.load_bundle()
 
 
-@st.cache_resource(max_entries=32)
+@st.cache_resource
+def base_page() -> str:
+    return base_html(load_bundle())
+
+
 def map_page(view: urlstate.View) -> tuple[str, str]:
-    html = map_html(load_bundle(), view=view)
+    html = with_view(base_page(), view)  # ~1 ms: the page is built once, the view spliced in
     return html, hashlib.sha256(html.encode()).hexdigest()[:16]
 
 
@@ -68,18 +72,19 @@ today, positions, sources, about = panel_column.tabs(
 with today:
     for paragraph in panels.on_this_date(bundle, current):
         st.markdown(paragraph)
+# Tables as Markdown, not st.dataframe: the data grid's code is 1.3 MB a reader would load for a
+# dozen rows (docs/PERFORMANCE.md).
 with positions:
     st.subheader(t("app.presence_heading"))
     held = panels.presence_table(bundle, current)
-    st.dataframe(held, hide_index=True) if len(held) else st.info(t("app.no_presence"))
+    st.markdown(panels.table_md(held)) if len(held) else st.info(t("app.no_presence"))
     st.subheader(t("app.positions_heading"))
     table = panels.positions_table(bundle, current)
-    st.dataframe(table) if len(table) else st.info(t("app.no_positions"))
+    st.markdown(panels.table_md(table, index=True)) if len(table) else st.info(t("app.no_positions"))
 with sources:
     facts = panels.sources_table(bundle, current)
     if len(facts):
-        link = t("panel.link")
-        st.dataframe(facts, hide_index=True, column_config={link: st.column_config.LinkColumn(link)})
+        st.markdown(panels.table_md(facts, links={t("panel.title"): t("panel.link")}))
     else:
         st.info(t("app.no_sources"))
 with about:

@@ -28,7 +28,6 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.i18n import messages
 from geo.model import Bundle
-from geo.report import fact_dict
 from geo.settings import POSITIONS, PRESENCE_STATUSES
 from geo.style import (
     POSITION_SYMBOLS,
@@ -215,7 +214,28 @@ def payload(bundle: Bundle, *, view: View, lang: str = "en") -> dict[str, Any]:
             for s in demand_segments(tl)
         ],
         "events": [[f.id, f.date.isoformat(), _iso(f.end)] for f in tl.events],
-        "facts": {f.id: fact_dict(bundle, f) for f in tl.facts},
+        # Facts point to their source by id: one publisher's wire story backs many facts.
+        "facts": {
+            f.id: {
+                "date": f.date.isoformat(),
+                "date_precision": f.precision,
+                "end_date": _iso(f.end),
+                "zone": f.zone,
+                "summary": f.summary,
+                "confidence": f.confidence,
+                "source": f.source_id,
+            }
+            for f in tl.facts
+        },
+        "sources": {
+            s.id: {
+                "title": s.title,
+                "publisher": s.publisher,
+                "url": s.url or None,
+                "published": _iso(s.published),
+            }
+            for s in (bundle.sources[sid] for sid in sorted({f.source_id for f in tl.facts}))
+        },
         "figures": [
             {
                 "zone": f.zone,
@@ -361,6 +381,23 @@ def render_html(m: folium.Map, *, title: str = "Gaza Corridors Map", lang: str =
     return page.replace("<html>", f'<html lang="{escape(lang)}">', 1)
 
 
+INITIAL_PLACEHOLDER = "__GCM_INITIAL_VIEW__"
+
+
+def base_html(bundle: Bundle, *, lang: str = "en") -> str:
+    """The page with a placeholder for the initial view: build once, serve to every link."""
+    page = render_html(build_map(bundle, view=View(bundle.data_as_of), lang=lang), lang=lang)
+    initial = script_json(View(bundle.data_as_of).to_json())
+    if page.count(initial) != 1:
+        raise RuntimeError("the initial view could not be located in the page")
+    return page.replace(initial, f'"{INITIAL_PLACEHOLDER}"')
+
+
+def with_view(page: str, view: View) -> str:
+    """A page from :func:`base_html` opening on ``view`` (the script sets date and map view)."""
+    return page.replace(f'"{INITIAL_PLACEHOLDER}"', script_json(view.to_json()), 1)
+
+
 def map_html(bundle: Bundle, *, view: View, lang: str = "en") -> str:
     """Build and render in one step."""
-    return render_html(build_map(bundle, view=view, lang=lang), lang=lang)
+    return with_view(base_html(bundle, lang=lang), view)

@@ -96,5 +96,7 @@ def test_a_malformed_map_report_is_ignored() -> None:
 def test_tabs_offer_positions_sources_and_about() -> None:
     at = run(date="2024-08-22")
     assert [t.label for t in at.tabs] == ["On this date", "Positions", "Sources", "About"]
-    assert len(at.dataframe) == 3  # who held what, positions, sources
+    tables = [m.value for m in at.markdown if m.value.startswith("| ")]
+    assert len(tables) == 3  # who held what, positions, sources
+    assert any("](https://m.www.idf.il/" in table for table in tables)  # sources link out
     assert "© OpenStreetMap contributors" in text(at)

@@ -8,12 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,20 +15,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from bench.server import CHROMIUM, CHROMIUM_FLAGS, streamlit
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "browser"
-CHROMIUM = os.environ.get("GCM_CHROMIUM", "/usr/bin/chromium")
 REQUIRED = os.environ.get("GCM_REQUIRE_BROWSER") == "1"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 pytestmark = pytest.mark.browser
 
@@ -56,54 +41,8 @@ def app_url() -> Iterator[str]:
         if REQUIRED:
             pytest.fail(reason)
         pytest.skip(reason)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = ARTIFACTS.parent / "streamlit.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "streamlit_app.py",
-                "--server.headless",
-                "true",
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(port),
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the app did not start; see {log}")
-            time.sleep(0.3)
-        yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=15)
+    with streamlit("streamlit_app.py", log=ARTIFACTS.parent / "streamlit.log") as server:
+        yield server.url
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +50,7 @@ def browser(app_url: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_FLAGS))
         yield b
         b.close()
 
@@ -153,10 +92,14 @@ class Page:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Page]:
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Page]:
     p = Page(browser)
     yield p
-    p.context.close()
+    # The last state of every test, so that a failure in CI can be looked at afterwards.
+    try:
+        p.shot(f"last-{request.node.name}.png")
+    finally:
+        p.context.close()
 
 
 def card(frame: Any, zone: str) -> Any:

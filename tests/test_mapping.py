@@ -55,6 +55,8 @@ def test_payload_embeds_every_date(page: str, bundle: Bundle) -> None:
     ]
     assert all(s["dash"] for s in data["shapes"] if s["quality"] == "schematic")
     assert set(data["facts"]) == {f.id for f in bundle.facts}
+    t018 = data["facts"]["T018"]
+    assert data["sources"][t018["source"]]["publisher"] == "Israel Defense Forces"
     assert data["initial"]["date"] == "2024-08-22"
     assert data["zones"]["yellow_line"]["mapped"] is False
 
@@ -109,3 +111,25 @@ def test_escape_covers_template_literals() -> None:
 def test_map_script_builds_text_without_inner_html() -> None:
     js = (mapping.ASSETS / "map.js").read_text(encoding="utf-8")
     assert ".innerHTML =" not in js and "insertAdjacentHTML" not in js and "document.write" not in js
+
+
+def test_the_base_page_takes_any_initial_view(bundle: Bundle) -> None:
+    base = mapping.base_html(bundle)
+    view = View(date(2025, 2, 10), ("demands",), ("Hamas",), (31.3, 34.3), 12)
+    page = mapping.with_view(base, view)
+    assert mapping.INITIAL_PLACEHOLDER not in page
+    assert embedded_payload(page)["initial"] == view.to_json()
+
+
+@pytest.mark.parametrize("name", ["map.js"])
+def test_map_script_parses(name: str) -> None:
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    r = subprocess.run(
+        [node, "--check", str(mapping.ASSETS / name)], capture_output=True, text=True, timeout=60
+    )
+    assert r.returncode == 0, r.stderr

@@ -81,3 +81,19 @@ def test_names_keep_their_order_in_any_direction() -> None:
     assert panels.names("Gaza Strip", "قطاع غزة", None, "רצועת עזה") == (
         "Gaza Strip / \u2068قطاع غزة\u2069 / \u2068רצועת עזה\u2069"
     )
+
+
+def test_tables_render_as_escaped_markdown(bundle: Bundle) -> None:
+    table = panels.table_md(panels.positions_table(bundle, AUG_22), index=True)
+    lines = table.splitlines()
+    assert lines[0].startswith("| Party | Gaza Strip |") and lines[1].startswith("|---|")
+    assert "| Egypt |" in table and "↩ leave \\(T029\\)" in table
+    sources = panels.table_md(panels.sources_table(bundle, AUG_22), links={"Title": "Link"})
+    assert "| Link |" not in sources.splitlines()[0]
+    assert "[Press Briefing by IDF Spokesperson RAdm\\. Daniel Hagari" in sources
+
+
+def test_md_link_only_links_http() -> None:
+    assert panels.md_link("x", "https://example.org/a_(b)") == "[x](https://example.org/a_%28b%29)"
+    assert panels.md_link("x", "javascript:alert(1)") == "x"
+    assert panels.md_link("a]b", None) == "a\\]b"

@@ -165,7 +165,7 @@ function gcmInit(map, G) {
   function factBlock(fid) {
     var f = G.facts[fid];
     if (!f) return null;
-    var src = f.source || {};
+    var src = G.sources[f.source] || {};
     var url = safeUrl(src.url);
     var precision = f.date_precision !== "day" ? " (" + fmt("precision." + f.date_precision) + ")" : "";
     return h("div", { class: "gcm-fact" },
@@ -440,16 +440,21 @@ function gcmInit(map, G) {
   var fitted = !init.view && !!G.bounds, fitting = false;
   function fit() {
     if (!fitted) return;
-    fitting = true;
     map.invalidateSize({ animate: false });
-    // Room for half a card on every side, and for the control bar at the top.
-    var small = compact();
-    map.fitBounds(small ? G.stripBounds : G.bounds,
-      { paddingTopLeft: [small ? 10 : 90, 110], paddingBottomRight: [small ? 10 : 90, 30], animate: false });
-    fitting = false;
+    var size = map.getSize(), small = compact();
+    // A frame not laid out yet has no size; fitting it would give a NaN zoom. Fit on resize.
+    if (size.x < 240 || size.y < 240) return;
+    fitting = true;
+    try {
+      map.fitBounds(small ? G.stripBounds : G.bounds,
+        { paddingTopLeft: [small ? 10 : 90, 110], paddingBottomRight: [small ? 10 : 90, 30], animate: false });
+    } finally {
+      fitting = false;
+    }
   }
   if (init.view && init.view.length === 3) map.setView([init.view[0], init.view[1]], init.view[2], { animate: false });
-  fit();
+  render();
+  try { fit(); } catch (err) { if (window.console) console.error("gcm: fit failed", err); }
   map.on("dragstart", function () { fitted = false; });
   map.on("zoomstart", function () { if (!fitting) fitted = false; });
   window.addEventListener("resize", function () { fit(); render(); });

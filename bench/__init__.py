@@ -1,0 +1,1 @@
+"""Benchmarks of the Gaza Corridors Map: ``python -m bench`` (see docs/PERFORMANCE.md)."""
