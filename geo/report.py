@@ -320,28 +320,21 @@ def diff_text(bundle: Bundle, start: date, end: date) -> str:
         out.append(t("text.diff_none"))
     for zone_id, z in data["zones"].items():
         out += ["", f"{z['name']} [{zone_id}]"]
-        for p in z["presence_gained"]:
-            out.append(
-                "  + "
-                + t(
-                    "text.gained",
-                    actor=actor_name(bundle, p["actor"]),
-                    status=t(f"status.{p['status']}"),
-                    since=p["since"],
-                    fact=p["fact"],
+        for symbol, key, entries in (
+            ("+", "text.gained", z["presence_gained"]),
+            ("-", "text.lost", z["presence_lost"]),
+        ):
+            for p in entries:
+                out.append(
+                    f"  {symbol} "
+                    + t(
+                        key,
+                        actor=actor_name(bundle, p["actor"]),
+                        status=t(f"status.{p['status']}"),
+                        since=p["since"],
+                        fact=p["fact"],
+                    )
                 )
-            )
-        for p in z["presence_lost"]:
-            out.append(
-                "  - "
-                + t(
-                    "text.lost",
-                    actor=actor_name(bundle, p["actor"]),
-                    status=t(f"status.{p['status']}"),
-                    since=p["since"],
-                    fact=p["fact"],
-                )
-            )
         for c in z["status_changed"]:
             out.append(
                 "  ~ "
