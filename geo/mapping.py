@@ -45,14 +45,14 @@ OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 # Where each zone's card sits: a label placement for legibility, not a geographic claim.
 CARD_ANCHORS: Mapping[str, tuple[float, float]] = {
-    "gaza_strip": (31.52, 34.27),
-    "yellow_line": (31.43, 34.19),
+    "gaza_strip": (31.56, 34.30),
+    "yellow_line": (31.45, 34.17),
+    "egypt_border": (31.345, 34.12),
+    "philadelphi": (31.215, 34.10),
     "netzarim": (31.56, 34.58),
     "perimeter_buffer": (31.37, 34.53),
-    "morag": (31.29, 34.45),
-    "philadelphi": (31.24, 34.10),
-    "egypt_border": (31.33, 34.11),
-    "rafah_crossing": (31.17, 34.33),
+    "morag": (31.27, 34.47),
+    "rafah_crossing": (31.16, 34.33),
 }
 DEFAULT_CENTER = (31.40, 34.36)
 DEFAULT_ZOOM = 11

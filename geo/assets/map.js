@@ -277,6 +277,44 @@ function gcmInit(map, G) {
       c.shown = show;
     });
   }
+  // Cards whose boxes overlap (busy dates) are pushed down, below the controls too, and their
+  // leader lines follow: readable labels beat exact label positions.
+  function declutter() {
+    var taken = [];
+    var barBox = root.querySelector(".gcm-bar");
+    var origin = root.getBoundingClientRect();
+    if (barBox) {
+      var b = barBox.getBoundingClientRect();
+      taken.push({ left: b.left - origin.left, right: b.right - origin.left, top: 0, bottom: b.bottom - origin.top + 4 });
+    }
+    var shown = Object.keys(cards).filter(function (z) { return cards[z].shown; });
+    shown.forEach(function (z) { cards[z].box.style.marginTop = "0px"; });
+    var rects = shown.map(function (z) {
+      var r = cards[z].box.getBoundingClientRect();
+      return { zone: z, left: r.left - origin.left, right: r.right - origin.left, top: r.top - origin.top, bottom: r.bottom - origin.top };
+    }).sort(function (a, b) { return a.top - b.top; });
+    rects.forEach(function (r) {
+      var dy = 0, moved = true;
+      while (moved) {
+        moved = false;
+        for (var i = 0; i < taken.length; i++) {
+          var o = taken[i];
+          if (r.left < o.right && r.right > o.left && r.top + dy < o.bottom && r.bottom + dy > o.top) {
+            dy = o.bottom - r.top + 4;
+            moved = true;
+          }
+        }
+      }
+      taken.push({ left: r.left, right: r.right, top: r.top + dy, bottom: r.bottom + dy });
+      var c = cards[r.zone], z = G.zones[r.zone];
+      c.box.style.marginTop = dy + "px";
+      if (c.leader && map.hasLayer(c.leader)) {
+        var from = map.latLngToContainerPoint(c.marker.getLatLng()).add([0, dy]);
+        c.leader.setLatLngs([map.containerPointToLatLng(from), z.target]);
+      }
+    });
+  }
+
   function render() {
     var t0 = performance.now();
     var d = st.date;
@@ -300,6 +338,7 @@ function gcmInit(map, G) {
     });
     renderCards(d, pres, dem);
     syncControls();
+    if (!compact()) declutter();
     root.setAttribute("data-gcm-date", d);
     window.gcmLastRenderMs = performance.now() - t0;
     window.gcmRenders = (window.gcmRenders || 0) + 1;
@@ -455,6 +494,7 @@ function gcmInit(map, G) {
   if (init.view && init.view.length === 3) map.setView([init.view[0], init.view[1]], init.view[2], { animate: false });
   render();
   try { fit(); } catch (err) { if (window.console) console.error("gcm: fit failed", err); }
+  map.on("zoomend", function () { if (!compact()) declutter(); });
   map.on("dragstart", function () { fitted = false; });
   map.on("zoomstart", function () { if (!fitting) fitted = false; });
   window.addEventListener("resize", function () { fit(); render(); });
