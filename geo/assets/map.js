@@ -8,6 +8,7 @@
  */
 function gcmInit(map, G) {
   "use strict";
+  var initStart = performance.now();
   var doc = document;
   var root = map.getContainer();
   var S = G.strings;
@@ -500,6 +501,7 @@ function gcmInit(map, G) {
   window.addEventListener("resize", function () { fit(); render(); });
   render();
   root.setAttribute("data-gcm-ready", "1");
+  window.gcmTimings = { scriptStart: initStart, ready: performance.now() };
   post();
   return { setDate: setDate, state: snapshot };
 }
