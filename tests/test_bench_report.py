@@ -20,10 +20,10 @@ def test_the_committed_doc_shows_the_committed_results() -> None:
 
 def test_update_replaces_only_the_marked_section(tmp_path: Path) -> None:
     doc = tmp_path / "doc.md"
-    doc.write_text(f"before\n{START}\nold\n{END}\nafter\n", encoding="utf-8")
+    doc.write_text(f"before\n{START}\nSTALE-TABLES\n{END}\nafter\n", encoding="utf-8")
     update(doc, RESULTS)
     text = doc.read_text(encoding="utf-8")
-    assert text.startswith("before\n") and text.endswith("after\n") and "old" not in text
+    assert text.startswith("before\n") and text.endswith("after\n") and "STALE-TABLES" not in text
     assert f"**{RESULTS['browser']['cold_load_ratio_median']}**" in text
     update(doc, RESULTS)
     assert doc.read_text(encoding="utf-8") == text  # idempotent
