@@ -155,6 +155,16 @@ def test_changing_the_date_in_the_map_updates_map_panel_and_url(page: Page, app_
     assert page.blocked == [] and page.errors == []
 
 
+def test_moving_the_map_puts_the_view_in_the_link(page: Page, app_url: str) -> None:
+    frame = page.open(f"{app_url}/?date=2024-08-22")
+    page.page.wait_for_timeout(800)
+    assert "view" not in page.params()  # opening the map is not moving it
+    frame.get_by_role("button", name="Zoom in").click()
+    page.page.wait_for_function("() => location.search.includes('view=')")
+    lat, lon, zoom = page.params()["view"][0].split(",")
+    assert 31.2 < float(lat) < 31.6 and 34.2 < float(lon) < 34.6 and float(zoom) >= 11
+
+
 def test_play_steps_through_the_changes_and_pauses(page: Page, app_url: str) -> None:
     frame = page.open(f"{app_url}/?date=2024-08-22")
     frame.get_by_role("button", name="Play through the changes").click()

@@ -361,6 +361,7 @@ function gcmInit(map, G) {
   }
   var viewTimer = null;
   map.on("moveend", function () {
+    if (fitting) return;  // the map fitting itself is not the reader moving it
     clearTimeout(viewTimer);
     viewTimer = setTimeout(post, 400);
   });
@@ -492,7 +493,11 @@ function gcmInit(map, G) {
       fitting = false;
     }
   }
-  if (init.view && init.view.length === 3) map.setView([init.view[0], init.view[1]], init.view[2], { animate: false });
+  if (init.view && init.view.length === 3) {
+    fitting = true;  // opening on a link's view is not the reader moving the map
+    map.setView([init.view[0], init.view[1]], init.view[2], { animate: false });
+    fitting = false;
+  }
   render();
   try { fit(); } catch (err) { if (window.console) console.error("gcm: fit failed", err); }
   map.on("zoomend", function () { if (!compact()) declutter(); });
@@ -502,6 +507,7 @@ function gcmInit(map, G) {
   render();
   root.setAttribute("data-gcm-ready", "1");
   window.gcmTimings = { scriptStart: initStart, ready: performance.now() };
-  post();
+  // No report on start: the page already knows the initial view, and a report would cost every
+  // load a second script run. The map reports what the reader changes.
   return { setDate: setDate, state: snapshot };
 }
