@@ -6,9 +6,11 @@ that is a failure. Screenshots go to artifacts/browser/.
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -16,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from bench.server import CHROMIUM, CHROMIUM_FLAGS, streamlit
+from geo.urlstate import View
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "browser"
@@ -207,3 +210,57 @@ def test_a_phone_sees_the_map_and_the_panels(browser: Any, app_url: str) -> None
         assert phone.blocked == [] and phone.errors == []
     finally:
         phone.context.close()
+
+
+CENTER_AND_DRAWN = """() => {
+  const map = window[Object.keys(window).find((k) => k.startsWith('map_'))];
+  const c = map.getCenter(), size = map.getSize();
+  const box = document.querySelector('.gcm-root').getBoundingClientRect();
+  const drawn = [...document.querySelectorAll('.leaflet-overlay-pane path')].filter((p) => {
+    const r = p.getBoundingClientRect();
+    const inside = r.right > box.left && r.left < box.right && r.bottom > box.top && r.top < box.bottom;
+    return r.width > 0 && inside;
+  }).length;
+  return { lat: c.lat, lon: c.lng, zoom: map.getZoom(), width: size.x, drawn };
+}"""
+
+
+GROW = "() => { const f = document.getElementById('f'); Object.assign(f.style, STYLE); }"
+
+
+@pytest.mark.parametrize("start", ["width:0;height:0", "display:none;width:760px;height:760px"])
+@pytest.mark.parametrize(
+    "view", [View(date(2024, 8, 22), center=(31.3, 34.3), zoom=12), View(date(2024, 8, 22))]
+)
+def test_a_frame_that_grows_after_the_map_starts_still_shows_the_intended_view(
+    browser: Any, view: View, start: str
+) -> None:
+    """The map may start before its frame is laid out (empty or hidden), then the frame grows.
+
+    Once in CI a map kept a view computed for no size (centre in the corner, layers clipped);
+    the map now re-applies its intended view on every change of its container's size.
+    """
+    import geo
+    from geo.mapping import map_html
+
+    page = Page(browser)
+    try:
+        srcdoc = html.escape(map_html(geo.load_bundle(), view=view), quote=True)
+        page.page.set_content(f'<iframe id="f" style="{start};border:0" srcdoc="{srcdoc}"></iframe>')
+        frame = page.page.frame_locator("#f")
+        frame.locator(".gcm-root[data-gcm-ready]").wait_for(state="attached")
+        page.page.evaluate(GROW.replace("STYLE", '{display: "block", width: "760px", height: "760px"}'))
+        inner = page.page.frames[-1]
+        inner.wait_for_function(
+            "() => window[Object.keys(window).find((k) => k.startsWith('map_'))].getSize().x === 760"
+        )
+        page.page.wait_for_timeout(300)
+        got = inner.evaluate(CENTER_AND_DRAWN)
+        if view.center:
+            assert abs(got["lat"] - 31.3) < 1e-3 and abs(got["lon"] - 34.3) < 1e-3 and got["zoom"] == 12
+        else:
+            assert 31.25 < got["lat"] < 31.5 and 34.25 < got["lon"] < 34.45  # the strip, fitted
+        assert got["drawn"] >= 5  # land, the strip, borders and zones are drawn in view
+        assert page.errors == []
+    finally:
+        page.context.close()

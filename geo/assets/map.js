@@ -478,32 +478,44 @@ function gcmInit(map, G) {
 
   // Fit the strip and its cards until the reader moves the map: the frame may still be
   // growing to its final size when the map first draws.
-  var fitted = !init.view && !!G.bounds, fitting = false;
-  function fit() {
-    if (!fitted) return;
+  // Until the reader moves the map, it shows the intended view: the link's, or the strip and its
+  // cards fitted. The frame may still be laid out (or grow) after the map starts, so every
+  // change of the container's size re-applies that view; Leaflet alone would keep a view
+  // computed for the old size.
+  var intended = true, fitting = false;
+  function applyView() {
     map.invalidateSize({ animate: false });
+    if (!intended) return;
     var size = map.getSize(), small = compact();
-    // A frame not laid out yet has no size; fitting it would give a NaN zoom. Fit on resize.
+    // A frame not laid out yet has no size; fitting it would give a NaN zoom. Wait for a size.
     if (size.x < 240 || size.y < 240) return;
     fitting = true;
     try {
-      map.fitBounds(small ? G.stripBounds : G.bounds,
-        { paddingTopLeft: [small ? 10 : 90, 110], paddingBottomRight: [small ? 10 : 90, 30], animate: false });
+      if (init.view && init.view.length === 3) {
+        map.setView([init.view[0], init.view[1]], init.view[2], { animate: false });
+      } else if (G.bounds) {
+        map.fitBounds(small ? G.stripBounds : G.bounds,
+          { paddingTopLeft: [small ? 10 : 90, 110], paddingBottomRight: [small ? 10 : 90, 30], animate: false });
+      }
     } finally {
       fitting = false;
     }
   }
-  if (init.view && init.view.length === 3) {
-    fitting = true;  // opening on a link's view is not the reader moving the map
-    map.setView([init.view[0], init.view[1]], init.view[2], { animate: false });
-    fitting = false;
-  }
   render();
-  try { fit(); } catch (err) { if (window.console) console.error("gcm: fit failed", err); }
+  try { applyView(); } catch (err) { if (window.console) console.error("gcm: view failed", err); }
   map.on("zoomend", function () { if (!compact()) declutter(); });
-  map.on("dragstart", function () { fitted = false; });
-  map.on("zoomstart", function () { if (!fitting) fitted = false; });
-  window.addEventListener("resize", function () { fit(); render(); });
+  map.on("dragstart", function () { intended = false; });
+  map.on("zoomstart", function () { if (!fitting) intended = false; });
+  var lastSize = "";
+  function onResize() {
+    var key = root.clientWidth + "x" + root.clientHeight;
+    if (key === lastSize) return;
+    lastSize = key;
+    applyView();
+    render();
+  }
+  if (window.ResizeObserver) new ResizeObserver(onResize).observe(root);
+  window.addEventListener("resize", onResize);
   render();
   root.setAttribute("data-gcm-ready", "1");
   window.gcmTimings = { scriptStart: initStart, ready: performance.now() };
