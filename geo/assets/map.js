@@ -503,10 +503,12 @@ function gcmInit(map, G) {
   }
   render();
   try { applyView(); } catch (err) { if (window.console) console.error("gcm: view failed", err); }
+  // The observer reports the current size once when it starts: that is not a change, so note
+  // the size the view was applied at (a second fit here cost ~150 ms of cold load, measured).
+  var lastSize = root.clientWidth + "x" + root.clientHeight;
   map.on("zoomend", function () { if (!compact()) declutter(); });
   map.on("dragstart", function () { intended = false; });
   map.on("zoomstart", function () { if (!fitting) intended = false; });
-  var lastSize = "";
   function onResize() {
     var key = root.clientWidth + "x" + root.clientHeight;
     if (key === lastSize) return;
