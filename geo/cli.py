@@ -14,7 +14,7 @@ from geo._errors import DateError, ValidationError
 from geo.io import parse_day
 from geo.model import Bundle
 from geo.settings import DEFAULT_LAYERS_DIR
-from geo.validate import inspect_layers, write_manifest
+from geo.validate import freshness_warnings, inspect_layers, write_manifest
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -72,7 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = sys.stdout
     try:
         if args.command == "validate":
-            problems, bundle = inspect_layers(args.dir, today=args.today or date.today())
+            today = args.today or date.today()
+            problems, bundle = inspect_layers(args.dir, today=today)
             for p in problems:
                 print(p, file=out)
             if bundle is None:
@@ -83,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"data from {bundle.data_from} to {bundle.data_as_of})",
                 file=out,
             )
+            for warning in freshness_warnings(bundle, today):
+                print(f"warning: {warning}", file=sys.stderr)
             return EXIT_OK
         if args.command == "manifest":
             for line in write_manifest(args.dir):

@@ -51,6 +51,8 @@ class Fact:
     confidence: str
     note: str = ""
     line: int = 0
+    agreement: str = ""
+    """For ``agreement`` rows: the agreement whose terms for ``zone`` the row gives."""
 
     @property
     def actor(self) -> str:
@@ -95,6 +97,8 @@ class Zone:
     geometry: str
     feature: str
     note: str = ""
+    within: str = ""
+    """The zone that contains this one (``gaza_strip`` for the corridors), or empty."""
 
     @property
     def mapped(self) -> bool:
@@ -159,6 +163,45 @@ class LayerFile:
     sha256: str
 
 
+@dataclass(frozen=True, slots=True)
+class AgreementPeriod:
+    """A period in which an agreement was in force: ``[start, end)``; ``end`` None: no end found."""
+
+    agreement: str
+    start: dt.date
+    end: dt.date | None
+    ended_by: str
+    fact_ids: tuple[str, ...]
+    source_id: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementRole:
+    """An actor's role in an agreement (party, broker, endorser) from ``since``."""
+
+    agreement: str
+    actor: str
+    role: str
+    since: dt.date
+    fact_ids: tuple[str, ...]
+    source_id: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """An agreement, with the periods it was in force and who signed, brokered or endorsed it."""
+
+    id: str
+    name: str
+    concluded: dt.date
+    fact_ids: tuple[str, ...]
+    periods: tuple[AgreementPeriod, ...]
+    roles: tuple[AgreementRole, ...]
+    note: str = ""
+
+
 @dataclass(frozen=True)
 class Bundle:
     """Everything in a validated layers folder; immutable once loaded.
@@ -175,6 +218,7 @@ class Bundle:
     facts: tuple[Fact, ...]
     extents: tuple[Extent, ...]
     figures: tuple[Figure, ...]
+    agreements: Mapping[str, Agreement]
     researched: dt.date | None
     timeline: Timeline = field(repr=False)
     shapes: Mapping[tuple[str, dt.date], ZoneShape] = field(repr=False)

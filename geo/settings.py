@@ -39,6 +39,15 @@ EXTENT_QUALITIES: Final = ("reported", "derived")
 EXTENT_SHAPES: Final = ("centred_on_axis", "inward_from_line")
 ZONE_GEOMETRIES: Final = ("outline", "band", "point", "line", "none")
 ACTOR_KINDS: Final = ("government", "armed_force", "armed_group", "organisation", "group")
+AGREEMENT_ROLES: Final = ("party", "broker", "endorser")
+"""party: signed or accepted it; broker: mediated it; endorser: endorsed it later."""
+AGREEMENT_ENDINGS: Final = ("expired", "broke_down", "suspended", "superseded")
+ISRAELI_FORCES: Final = ("IDF",)
+"""The forces whose withdrawal a ``withdraw`` position asks for (see the positions below)."""
+POSITION_MAX_AGE_DAYS: Final = 365
+"""A position not restated for longer than this is *aged*: shown apart, with its age."""
+STALE_AFTER_DAYS: Final = 90
+"""``geo validate`` warns when the latest dated fact is further behind today than this."""
 
 # File roles: the name of each file fixes what it holds.
 GEOJSON_FILES: Final = {
@@ -49,7 +58,7 @@ GEOJSON_FILES: Final = {
     "background.geojson": ("Polygon", "MultiPolygon", "Point"),
 }
 TABLE_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
-    "zones.csv": ("id", "name", "name_ar", "name_he", "geometry", "feature", "note"),
+    "zones.csv": ("id", "name", "name_ar", "name_he", "geometry", "feature", "within", "note"),
     "actors.csv": ("id", "name", "short", "kind", "members", "note"),
     "sources.csv": ("id", "title", "publisher", "url", "published", "checked", "note"),
     "timeline.csv": (
@@ -61,6 +70,7 @@ TABLE_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "zone",
         "actor",
         "status",
+        "agreement",
         "summary",
         "source_id",
         "confidence",
@@ -79,6 +89,9 @@ TABLE_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "quality",
         "note",
     ),
+    "agreements.csv": ("id", "name", "concluded", "fact_ids", "note"),
+    "agreement_periods.csv": ("agreement", "from", "to", "ended_by", "fact_ids", "source_id", "note"),
+    "agreement_roles.csv": ("agreement", "actor", "role", "since", "fact_ids", "source_id", "note"),
     "reported_figures.csv": (
         "zone",
         "fact_id",

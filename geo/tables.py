@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Mapping
@@ -10,9 +11,22 @@ from urllib.parse import urlsplit
 
 from geo._errors import Problem
 from geo.io import DATE_RE, Row
-from geo.model import Actor, Extent, Fact, Feature, Figure, Source, Zone
+from geo.model import (
+    Actor,
+    Agreement,
+    AgreementPeriod,
+    AgreementRole,
+    Extent,
+    Fact,
+    Feature,
+    Figure,
+    Source,
+    Zone,
+)
 from geo.settings import (
     ACTOR_KINDS,
+    AGREEMENT_ENDINGS,
+    AGREEMENT_ROLES,
     CONFIDENCES,
     EXTENT_QUALITIES,
     EXTENT_SHAPES,
@@ -144,7 +158,23 @@ def read_zones(rows: list[Row], features: Mapping[str, Feature]) -> tuple[dict[s
                 row["geometry"],
                 row["feature"],
                 row["note"],
+                row["within"],
             )
+    ids = {row["id"] for _, row in rows}
+    for line, row in rows:
+        w = c.where(line, row)
+        if row["within"] and (row["within"] not in ids or row["within"] == row["id"]):
+            c.add(w, "within", row["within"], "must name another zone id in zones.csv, or be empty")
+            zones.pop(row["id"], None)
+    for zone_id in list(zones):
+        seen_chain, z = {zone_id}, zones.get(zone_id)
+        while z is not None and z.within:
+            if z.within in seen_chain:
+                c.add(f"zone {zone_id}", "within", z.within, "zones contain each other in a circle")
+                zones.pop(zone_id, None)
+                break
+            seen_chain.add(z.within)
+            z = zones.get(z.within)
     return zones, c.problems
 
 
@@ -207,6 +237,7 @@ def read_facts(
     actors: Mapping[str, Actor],
     sources: Mapping[str, Source],
     today: date | None,
+    agreement_ids: frozenset[str] = frozenset(),
 ) -> tuple[list[Fact], list[Problem]]:
     c = _Rows("timeline.csv")
     facts: list[Fact] = []
@@ -239,6 +270,12 @@ def read_facts(
                 c.add(w, "actor", a, "is not an actor id in actors.csv")
                 ok = False
         ok &= c.choice(w, row, "confidence", CONFIDENCES)
+        if row["kind"] == "agreement" and not row["agreement"]:
+            c.add(w, "agreement", "", "an agreement row must name its agreement (an id in agreements.csv)")
+            ok = False
+        elif row["agreement"] and row["agreement"] not in agreement_ids:
+            c.add(w, "agreement", row["agreement"], "is not an agreement id in agreements.csv")
+            ok = False
         source = sources.get(row["source_id"])
         if row["source_id"] and source is None:
             c.add(w, "source_id", row["source_id"], "is not a source id in sources.csv")
@@ -264,6 +301,7 @@ def read_facts(
                     row["confidence"],
                     row["note"],
                     line,
+                    row["agreement"],
                 )
             )
     return facts, c.problems
@@ -375,6 +413,148 @@ def read_figures(
                 )
             )
     return figures, c.problems
+
+
+def _evidence(
+    c: _Rows, w: str, row: Mapping[str, str], facts: Mapping[str, Fact], sources: Mapping[str, Source]
+) -> tuple[tuple[str, ...], bool]:
+    """The ``fact_ids`` of a row, checked, and whether the row names some evidence at all."""
+    ok = True
+    fact_ids = tuple(row["fact_ids"].split())
+    for fid in fact_ids:
+        if fid not in facts:
+            c.add(w, "fact_ids", fid, "is not a fact id in timeline.csv")
+            ok = False
+    if "source_id" in row:
+        if row["source_id"] and row["source_id"] not in sources:
+            c.add(w, "source_id", row["source_id"], "is not a source id in sources.csv")
+            ok = False
+        if not fact_ids and not row["source_id"]:
+            c.add(w, "source_id", "", "needs a source: give fact_ids or a source_id")
+            ok = False
+    elif not fact_ids:
+        c.add(w, "fact_ids", "", "needs at least one fact id from timeline.csv")
+        ok = False
+    return fact_ids, ok
+
+
+def read_agreements(
+    rows: list[Row],
+    periods: list[Row],
+    roles: list[Row],
+    *,
+    actors: Mapping[str, Actor],
+    facts: Mapping[str, Fact],
+    sources: Mapping[str, Source],
+    today: date | None,
+) -> tuple[dict[str, Agreement], list[Problem]]:
+    """Agreements with their periods in force and their parties, brokers and endorsers.
+
+    Every date is sourced (fact ids or a source id); every agreement needs at least one party.
+    """
+    problems: list[Problem] = []
+    c = _Rows("agreements.csv")
+    heads: dict[str, tuple[int, Mapping[str, str], date, tuple[str, ...]]] = {}
+    seen: set[str] = set()
+    for line, row in rows:
+        w = c.where(line, row)
+        ok = c.ident(w, row, "id", seen) & c.required(w, row, "name")
+        concluded = c.day(w, row, "concluded", today=today)
+        fact_ids, good = _evidence(c, w, row, facts, sources)
+        if ok and good and concluded is not None:
+            heads[row["id"]] = (line, row, concluded, fact_ids)
+    problems += c.problems
+
+    c = _Rows("agreement_periods.csv")
+    by_agreement: dict[str, list[AgreementPeriod]] = {}
+    for line, row in periods:
+        w = c.where(line, row, "agreement")
+        ok = True
+        if row["agreement"] not in heads:
+            c.add(w, "agreement", row["agreement"], "is not an agreement id in agreements.csv")
+            ok = False
+        start = c.day(w, row, "from", today=today)
+        end = c.day(w, row, "to", optional=True, today=today)
+        ok &= start is not None and not (row["to"] and end is None)
+        if start is not None and end is not None and end <= start:
+            c.add(w, "to", row["to"], f"must be after from {row['from']} (to is exclusive)")
+            ok = False
+        if row["to"] and not row["ended_by"]:
+            c.add(
+                w, "ended_by", "", "a period with an end says how it ended: " + ", ".join(AGREEMENT_ENDINGS)
+            )
+            ok = False
+        elif row["ended_by"] and not c.choice(w, row, "ended_by", AGREEMENT_ENDINGS):
+            ok = False
+        elif row["ended_by"] and not row["to"]:
+            c.add(w, "to", "", f"ended_by is {row['ended_by']!r}, so the period needs its end date")
+            ok = False
+        fact_ids, good = _evidence(c, w, row, facts, sources)
+        if ok and good and start is not None:
+            by_agreement.setdefault(row["agreement"], []).append(
+                AgreementPeriod(
+                    row["agreement"], start, end, row["ended_by"], fact_ids, row["source_id"], row["note"]
+                )
+            )
+    for agreement_id, items in by_agreement.items():
+        items.sort(key=lambda p: p.start)
+        for a, b in itertools.pairwise(items):
+            if a.end is None or a.end > b.start:
+                c.add(
+                    f"agreement {agreement_id}",
+                    "from",
+                    b.start.isoformat(),
+                    f"overlaps the period from {a.start} ({'no end' if a.end is None else f'to {a.end}'})",
+                )
+    problems += c.problems
+
+    c = _Rows("agreement_roles.csv")
+    role_rows: dict[str, list[AgreementRole]] = {}
+    for line, row in roles:
+        w = c.where(line, row, "agreement")
+        ok = True
+        if row["agreement"] not in heads:
+            c.add(w, "agreement", row["agreement"], "is not an agreement id in agreements.csv")
+            ok = False
+        if row["actor"] not in actors:
+            c.add(w, "actor", row["actor"], "is not an actor id in actors.csv")
+            ok = False
+        ok &= c.choice(w, row, "role", AGREEMENT_ROLES)
+        since = c.day(w, row, "since", today=today)
+        fact_ids, good = _evidence(c, w, row, facts, sources)
+        if ok and good and since is not None:
+            role_rows.setdefault(row["agreement"], []).append(
+                AgreementRole(
+                    row["agreement"],
+                    row["actor"],
+                    row["role"],
+                    since,
+                    fact_ids,
+                    row["source_id"],
+                    row["note"],
+                )
+            )
+    problems += c.problems
+
+    c = _Rows("agreements.csv")
+    agreements: dict[str, Agreement] = {}
+    for agreement_id, (line, row, concluded, fact_ids) in heads.items():
+        w = c.where(line, row)
+        these = tuple(sorted(role_rows.get(agreement_id, []), key=lambda r: (r.since, r.actor)))
+        if not any(r.role == "party" for r in these):
+            c.add(w, "id", agreement_id, "an agreement needs at least one party in agreement_roles.csv")
+            continue
+        agreements[agreement_id] = Agreement(
+            agreement_id,
+            row["name"],
+            concluded,
+            fact_ids,
+            tuple(by_agreement.get(agreement_id, [])),
+            these,
+            row["note"],
+        )
+    problems += c.problems
+    return agreements, problems
 
 
 def _number(value: str) -> float | None:

@@ -1,17 +1,21 @@
-"""Dated semantics of the facts: state on a day, changes between days, contradictions.
+"""Dated semantics of the facts: what *stood* on a day, and what changed on it.
 
-Rules (see ``layers/README.md``):
+The rules (written out with examples in ``layers/README.md``, "How the timeline is read"):
 
 * Every interval is half-open, ``[date, end)``; an empty end means ongoing.
-* **Presence.** Each row is a change of status for (actor, zone). On a day an actor is present
-  if its latest change on or before that day is not a withdrawal and that row's end date, if
-  any, has not been reached.
-* **Demands.** An actor's position on a zone stands until the same actor states a new position
-  on that zone, or until its end date. A statement of the same position restates it (``since``
-  stays at the first statement); a statement coded ``other`` does not erase a standing
-  position of a named kind, it is kept with it.
-* **Events and agreements** are dated points (shown on their day) or, with an end date,
-  intervals.
+* **Presence.** A presence row is a change of status for (actor, zone). A withdrawal with no
+  earlier row means the actor was there from the data's start (``implied_by``). Presence in a
+  zone is presence in every zone that contains it (``derived_from``). A zone's own row stands
+  until a later presence row of the same actor in a zone within it: then (a pullback ends
+  "expanded") the presence is derived from the zones within. An actor that was present and is
+  no longer is a :class:`Departure`, with the day it left.
+* **Positions.** A position stands until it is *overtaken*: by a later statement of a named
+  position (not ``other``) by the same actor on the same zone or on a zone that contains it, or
+  by an agreement covering the zone that the actor (or a group it belongs to) signed, brokered
+  or endorsed, from that day. A position not restated for ``POSITION_MAX_AGE_DAYS`` is *aged*.
+  A ``withdraw`` position is *met* once the Israeli forces it asked to leave have left.
+* **Agreements** are in force over their dated periods; their terms are their agreement rows.
+* Nothing dated after the day is ever part of the day's answer.
 
 Nothing here reads files, the clock or a UI: "today" is always an argument.
 """
@@ -25,15 +29,21 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from types import MappingProxyType
 
-from geo.model import Fact
-from geo.settings import ABSENT_STATUSES, OPEN_POSITION
+from geo.model import Agreement, AgreementPeriod, AgreementRole, Fact
+from geo.settings import ABSENT_STATUSES, ISRAELI_FORCES, OPEN_POSITION, POSITION_MAX_AGE_DAYS
 
 Key = tuple[str, str]  # (actor, zone)
 
 
 @dataclass(frozen=True, slots=True)
 class Presence:
-    """An actor present in a zone on a day; ``since`` is its latest change of status."""
+    """An actor present in a zone on a day.
+
+    ``status``, ``since`` and ``fact`` are its latest change of status; ``present_since`` is
+    when the continuous presence began. ``derived_from`` names the zones within this one that
+    the presence comes from (empty for the zone's own rows); ``implied_by`` names the withdrawal
+    that implies a presence before the data's first row.
+    """
 
     actor: str
     zone: str
@@ -42,14 +52,51 @@ class Presence:
     fact: str
     confidence: str
     present_since: date
+    derived_from: tuple[str, ...] = ()
+    implied_by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Departure:
+    """An actor that had been present in a zone and left it on ``on``.
+
+    ``how`` is ``withdrawn`` (a withdrawal row) or ``ended`` (a row's end date was reached).
+    """
+
+    actor: str
+    zone: str
+    on: date
+    fact: str
+    how: str
+    derived_from: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Overtaker:
+    """What overtook a position: a later ``statement`` or an ``agreement``, on ``on``."""
+
+    kind: str
+    on: date
+    fact: str
+    zone: str
+    agreement: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Met:
+    """The withdrawal a ``withdraw`` position asked for happened on ``on`` (``fact``)."""
+
+    on: date
+    fact: str
 
 
 @dataclass(frozen=True, slots=True)
 class Position:
-    """An actor's standing position on a zone: set by ``fact`` on ``since``.
+    """An actor's position on a zone, set by ``fact`` on ``since``.
 
-    ``statements`` lists every statement in force behind it, first to latest, including
-    restatements and ``other`` statements that did not change it.
+    ``statements`` lists every statement behind it, first to latest, including restatements
+    and ``other`` statements that did not change it; ``last_stated`` is the latest statement of
+    this same position. ``overtaken``, ``age_days`` and ``met`` describe it on the day asked.
     """
 
     actor: str
@@ -60,22 +107,80 @@ class Position:
     confidence: str
     statements: tuple[str, ...]
     end: date | None = None
+    last_stated: date | None = None
+    overtaken: Overtaker | None = None
+    age_days: int = 0
+    met: Met | None = None
+
+    @property
+    def standing(self) -> str:
+        """``in_force``, ``aged`` or ``overtaken``."""
+        if self.overtaken is not None:
+            return "overtaken"
+        return "aged" if self.age_days >= POSITION_MAX_AGE_DAYS else "in_force"
+
+
+@dataclass(frozen=True, slots=True)
+class InForce:
+    """An agreement in force on a day: its period, the roles taken by then, its terms by zone."""
+
+    agreement: Agreement
+    period: AgreementPeriod
+    roles: tuple[AgreementRole, ...]
+    terms: Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One thing that changed on a day: ``type`` is one of :data:`CHANGE_TYPES`."""
+
+    type: str
+    zone: str | None
+    actor: str | None
+    fact: str | None
+    detail: str | None = None
+
+
+CHANGE_TYPES = (
+    "presence_began",
+    "presence_ended",
+    "status_changed",
+    "position_stated",
+    "position_overtaken",
+    "position_aged",
+    "agreement_in_force",
+    "agreement_ended",
+    "event",
+)
 
 
 @dataclass(frozen=True, slots=True)
 class State:
-    """The situation on one day."""
+    """The situation on one day. ``demands`` holds only the positions in force."""
 
     on: date
     presence: tuple[Presence, ...]
     demands: tuple[Position, ...]
     events: tuple[Fact, ...]
+    left: tuple[Departure, ...] = ()
+    aged: tuple[Position, ...] = ()
+    overtaken: tuple[Position, ...] = ()
+    agreements: tuple[InForce, ...] = ()
 
     def presence_in(self, zone: str) -> tuple[Presence, ...]:
         return tuple(p for p in self.presence if p.zone == zone)
 
     def demands_on(self, zone: str) -> tuple[Position, ...]:
         return tuple(p for p in self.demands if p.zone == zone)
+
+    def left_from(self, zone: str) -> tuple[Departure, ...]:
+        return tuple(p for p in self.left if p.zone == zone)
+
+    def aged_on(self, zone: str) -> tuple[Position, ...]:
+        return tuple(p for p in self.aged if p.zone == zone)
+
+    def overtaken_on(self, zone: str) -> tuple[Position, ...]:
+        return tuple(p for p in self.overtaken if p.zone == zone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,15 +205,6 @@ class Changes:
         return tuple(sorted(touched))
 
 
-@dataclass(frozen=True, slots=True)
-class Contradiction:
-    """Rows of one (actor, zone) that cannot all be true; ``field`` is the column to look at."""
-
-    facts: tuple[Fact, ...]
-    field: str
-    message: str
-
-
 def is_present(status: str) -> bool:
     """Tell whether a presence status means the actor is there.
 
@@ -119,14 +215,16 @@ def is_present(status: str) -> bool:
 
 
 def _apply_demand(current: Position | None, fact: Fact, actor: str) -> Position:
+    """The position after ``fact``: a restatement, an ``other`` kept beside it, or a new one."""
     if current is not None and current.end is not None and fact.date >= current.end:
         current = None  # the standing position had expired before this statement
-    if current is not None and (
-        fact.status == current.position
-        or (fact.status == OPEN_POSITION and current.position != OPEN_POSITION)
-    ):
-        end = fact.end if fact.status == current.position else current.end
-        return replace(current, statements=(*current.statements, fact.id), end=end)
+    if current is not None and current.overtaken is None:
+        if fact.status == current.position and fact.status != OPEN_POSITION:
+            return replace(
+                current, statements=(*current.statements, fact.id), end=fact.end, last_stated=fact.date
+            )
+        if fact.status == OPEN_POSITION and current.position != OPEN_POSITION:
+            return replace(current, statements=(*current.statements, fact.id))
     return Position(
         actor=actor,
         zone=fact.zone,
@@ -136,19 +234,42 @@ def _apply_demand(current: Position | None, fact: Fact, actor: str) -> Position:
         confidence=fact.confidence,
         statements=(fact.id,),
         end=fact.end,
+        last_stated=fact.date,
     )
+
+
+_Own = Presence | Departure | None
 
 
 class Timeline:
     """An index of facts, built once, that answers :meth:`state_at` by binary search.
 
-    Each (actor, zone) keeps its rows sorted by (date, id) and, for every row, the state that
-    row leaves behind; a day's answer is the state after the last row on or before it.
+    Parameters
+    ----------
+    facts
+        The rows of ``timeline.csv``.
+    within
+        Zone id -> the zone that contains it (``netzarim`` -> ``gaza_strip``).
+    agreements
+        The agreements, with their periods and roles.
+    members
+        Group actor id -> member ids (``mediators`` -> Egypt, Qatar, United States).
     """
 
-    def __init__(self, facts: Iterable[Fact]) -> None:
+    def __init__(
+        self,
+        facts: Iterable[Fact],
+        *,
+        within: Mapping[str, str] | None = None,
+        agreements: Iterable[Agreement] = (),
+        members: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> None:
         self.facts: tuple[Fact, ...] = tuple(sorted(facts, key=lambda f: (f.date, f.id)))
         self.by_id: Mapping[str, Fact] = MappingProxyType({f.id: f for f in self.facts})
+        self.within: Mapping[str, str] = MappingProxyType(dict(within or {}))
+        self.agreements: tuple[Agreement, ...] = tuple(sorted(agreements, key=lambda a: (a.concluded, a.id)))
+        self.members: Mapping[str, tuple[str, ...]] = MappingProxyType(dict(members or {}))
+        self._descendants: dict[str, tuple[str, ...]] = {}
         presence: dict[Key, list[Fact]] = defaultdict(list)
         demands: dict[Key, list[Fact]] = defaultdict(list)
         events: list[Fact] = []
@@ -164,32 +285,27 @@ class Timeline:
         self.presence_rows: Mapping[Key, tuple[Fact, ...]] = MappingProxyType(
             {k: tuple(v) for k, v in presence.items()}
         )
-        self._presence: dict[Key, tuple[list[date], list[Presence | None]]] = {}
-        for key, rows in self.presence_rows.items():
-            states: list[Presence | None] = []
-            run_start: date | None = None
-            for r in rows:
-                if not is_present(r.status):
-                    run_start = None
-                    states.append(None)
-                    continue
-                prev = states[-1] if states else None
-                prev_row = rows[len(states) - 1] if states else None
-                ended = prev_row is not None and prev_row.end is not None and prev_row.end < r.date
-                if prev is None or ended or run_start is None:
-                    run_start = r.date
-                states.append(Presence(key[0], key[1], r.status, r.date, r.id, r.confidence, run_start))
-            self._presence[key] = ([r.date for r in rows], states)
         self.demand_rows: Mapping[Key, tuple[Fact, ...]] = MappingProxyType(
             {k: tuple(v) for k, v in demands.items()}
         )
-        self._demands: dict[Key, tuple[list[date], list[Position]]] = {}
-        for key, rows in self.demand_rows.items():
-            positions: list[Position] = []
-            for r in rows:
-                positions.append(_apply_demand(positions[-1] if positions else None, r, key[0]))
-            self._demands[key] = ([r.date for r in rows], positions)
         self.events: tuple[Fact, ...] = tuple(events)
+        terms: dict[str, list[Fact]] = defaultdict(list)
+        for f in events:
+            if f.kind == "agreement" and f.agreement:
+                terms[f.agreement].append(f)
+        self.terms: Mapping[str, tuple[Fact, ...]] = MappingProxyType({g: tuple(v) for g, v in terms.items()})
+        days = {f.date for f in self.facts} | {f.end for f in self.facts if f.end}
+        for a in self.agreements:
+            days |= {p.start for p in a.periods} | {p.end for p in a.periods if p.end}
+            days |= {r.since for r in a.roles}
+        self.change_dates: tuple[date, ...] = tuple(sorted(days))
+        self._own_days = {k: [r.date for r in rows] for k, rows in self.presence_rows.items()}
+        self._moments = {
+            k: sorted({r.date for r in rows} | {r.end for r in rows if r.end})
+            for k, rows in self.presence_rows.items()
+        }
+        self._build_presence()
+        self._build_positions()
         # Point events are looked up by day; only the (few) interval events are scanned.
         points: dict[date, list[Fact]] = defaultdict(list)
         for f in events:
@@ -198,8 +314,28 @@ class Timeline:
         self._point_events: Mapping[date, tuple[Fact, ...]] = {d: tuple(v) for d, v in points.items()}
         self._interval_events: tuple[Fact, ...] = tuple(f for f in events if f.end is not None)
         self._fact_dates = [f.date for f in self.facts]
-        days = {f.date for f in self.facts} | {f.end for f in self.facts if f.end}
-        self.change_dates: tuple[date, ...] = tuple(sorted(days))
+
+    # ---- zones ------------------------------------------------------------------------------
+    def ancestors(self, zone: str) -> tuple[str, ...]:
+        """The zones that contain ``zone``, nearest first."""
+        out: list[str] = []
+        z = self.within.get(zone)
+        while z and z not in out and z != zone:
+            out.append(z)
+            z = self.within.get(z)
+        return tuple(out)
+
+    def descendants(self, zone: str) -> tuple[str, ...]:
+        """The zones within ``zone``, at any depth."""
+        found = self._descendants.get(zone)
+        if found is None:
+            found = self._descendants[zone] = tuple(
+                sorted(z for z in self.within if zone in self.ancestors(z))
+            )
+        return found
+
+    def _covers(self, zone: str) -> tuple[str, ...]:
+        return (zone, *self.ancestors(zone))
 
     @property
     def first_date(self) -> date:
@@ -209,37 +345,321 @@ class Timeline:
     def last_date(self) -> date:
         return self.change_dates[-1] if self.change_dates else date.min
 
+    # ---- presence ---------------------------------------------------------------------------
+    def own_on(self, key: Key, on: date) -> Presence | Departure | None:
+        """The state from the zone's own rows alone (no containment), for validation."""
+        return self._own_at(key, on)
+
+    def _own_at(self, key: Key, on: date) -> _Own:
+        """A zone's own rows alone, on a day (without ``present_since``, set later)."""
+        rows = self.presence_rows[key]
+        i = bisect.bisect_right(self._own_days[key], on) - 1
+        if i < 0:
+            first = rows[0]
+            if not is_present(first.status) and self.first_date <= on:
+                return Presence(
+                    key[0],
+                    key[1],
+                    "established",
+                    self.first_date,
+                    first.id,
+                    first.confidence,
+                    self.first_date,
+                    (),
+                    first.id,
+                )
+            return None
+        row = rows[i]
+        if not is_present(row.status):
+            return Departure(key[0], key[1], row.date, row.id, "withdrawn")
+        if row.end is not None and on >= row.end:
+            return Departure(key[0], key[1], row.end, row.id, "ended")
+        return Presence(key[0], key[1], row.status, row.date, row.id, row.confidence, row.date)
+
+    def _last_moment(self, key: Key, on: date) -> date | None:
+        """The latest day on or before ``on`` when a row of ``key`` began or ended."""
+        moments = self._moments.get(key)
+        if not moments:
+            return None
+        i = bisect.bisect_right(moments, on) - 1
+        if i >= 0:
+            return moments[i]
+        first = self.presence_rows[key][0]
+        implied = not is_present(first.status) and self.first_date <= on
+        return self.first_date if implied else None
+
+    def _raw(self, key: Key, on: date) -> _Own:
+        actor, zone = key
+        own = self._own_at(key, on) if key in self.presence_rows else None
+        subs = [(z, (actor, z)) for z in self.descendants(zone) if (actor, z) in self.presence_rows]
+        if not subs:
+            return own
+        own_moment = self._last_moment(key, on) if key in self.presence_rows else None
+        sub_moments = [m for _, k in subs if (m := self._last_moment(k, on)) is not None]
+        latest_sub = max(sub_moments) if sub_moments else None
+        if own is not None and (latest_sub is None or (own_moment is not None and own_moment >= latest_sub)):
+            return own
+        states = [(z, self._own_at(k, on)) for z, k in subs]
+        present = [(z, s) for z, s in states if isinstance(s, Presence)]
+        if present:
+            _z0, s0 = max(present, key=lambda x: (x[1].since, x[0]))
+            return Presence(
+                actor,
+                zone,
+                s0.status,
+                s0.since,
+                s0.fact,
+                s0.confidence,
+                on,
+                tuple(sorted(z for z, _ in present)),
+                s0.implied_by,
+            )
+        if isinstance(own, Presence):
+            return own  # leaving a part is not leaving the whole
+        gone = [(z, s) for z, s in states if isinstance(s, Departure)]
+        if isinstance(own, Departure):
+            gone.append((zone, own))
+        if not gone:
+            return None
+        z1, s1 = max(gone, key=lambda x: (x[1].on, x[0] == zone))
+        return Departure(actor, zone, s1.on, s1.fact, s1.how, () if z1 == zone else (z1,))
+
+    def _build_presence(self) -> None:
+        keys = set(self.presence_rows)
+        keys |= {(a, up) for a, z in self.presence_rows for up in self.ancestors(z)}
+        self.presence_keys: tuple[Key, ...] = tuple(sorted(keys, key=lambda k: (k[1], k[0])))
+        self._presence: dict[Key, tuple[list[date], list[_Own]]] = {}
+        for key in self.presence_keys:
+            actor, zone = key
+            points: set[date] = set()
+            for z in (zone, *self.descendants(zone)):
+                if (actor, z) in self.presence_rows:
+                    points |= set(self._moments[(actor, z)])
+                    first = self.presence_rows[(actor, z)][0]
+                    if not is_present(first.status) and self.change_dates:
+                        points.add(self.first_date)
+            days = sorted(points)
+            states: list[_Own] = []
+            for d in days:
+                s = self._raw(key, d)
+                prev = states[-1] if states else None
+                if isinstance(s, Presence):
+                    run = prev.present_since if isinstance(prev, Presence) else d
+                    if s.implied_by and not s.derived_from:
+                        run = s.present_since
+                    s = replace(s, present_since=min(run, s.since) if s.derived_from else run)
+                states.append(s)
+            self._presence[key] = (days, states)
+
+    def _presence_state(self, key: Key, on: date) -> _Own:
+        entry = self._presence.get(key)
+        if entry is None:
+            return None
+        days, states = entry
+        i = bisect.bisect_right(days, on) - 1
+        return states[i] if i >= 0 else None
+
     def presence_on(self, key: Key, on: date) -> Presence | None:
         """The presence of one (actor, zone) on a day, or ``None`` if absent."""
-        days, states = self._presence[key]
-        i = bisect.bisect_right(days, on) - 1
-        if i < 0:
-            return None
-        state = states[i]
-        row = self.presence_rows[key][i]
-        if state is None or (row.end is not None and on >= row.end):
-            return None
-        return state
+        s = self._presence_state(key, on)
+        return s if isinstance(s, Presence) else None
+
+    def departure_on(self, key: Key, on: date) -> Departure | None:
+        """The departure of one (actor, zone) standing on a day: it had left and not come back."""
+        s = self._presence_state(key, on)
+        return s if isinstance(s, Departure) else None
+
+    def presence_breakpoints(self, key: Key) -> list[date]:
+        """The days on which the presence of ``key`` can change (for segments)."""
+        return list(self._presence.get(key, ([], []))[0])
+
+    # ---- positions --------------------------------------------------------------------------
+    def _overtakers(self, key: Key) -> list[tuple[date, Overtaker]]:
+        actor, zone = key
+        out: list[tuple[date, Overtaker]] = []
+        for up in self.ancestors(zone):
+            for r in self.demand_rows.get((actor, up), ()):
+                if r.status != OPEN_POSITION:
+                    out.append((r.date, Overtaker("statement", r.date, r.id, up)))
+        covering = set(self._covers(zone))
+        for g in self.agreements:
+            terms = [f for f in self.terms.get(g.id, ()) if f.zone in covering]
+            if not terms:
+                continue
+            for role in g.roles:
+                if role.actor == actor or actor in self.members.get(role.actor, ()):
+                    term = min(terms, key=lambda f: (len(self._covers(f.zone)) * -1, f.date, f.id))
+                    out.append((role.since, Overtaker("agreement", role.since, term.id, term.zone, g.id)))
+        return out
+
+    def _build_positions(self) -> None:
+        self._demands: dict[Key, tuple[list[date], list[Position | None]]] = {}
+        for key, rows in self.demand_rows.items():
+            steps: list[tuple[date, int, str, Fact | Overtaker]] = [(r.date, 1, r.id, r) for r in rows]
+            steps += [(d, 0, o.fact, o) for d, o in self._overtakers(key)]
+            steps.sort(key=lambda s: (s[0], s[1], s[2]))
+            days: list[date] = []
+            chain: list[Position | None] = []
+            current: Position | None = None
+            for d, _, _, step in steps:
+                if isinstance(step, Fact):
+                    current = _apply_demand(current, step, key[0])
+                elif current is not None and current.overtaken is None and current.since < d:
+                    if current.end is not None and current.end <= d:
+                        current = None  # it had ended before anything overtook it
+                    else:
+                        current = replace(current, overtaken=step)
+                days.append(d)
+                chain.append(current)
+            self._demands[key] = (days, chain)
 
     def position_on(self, key: Key, on: date) -> Position | None:
-        """The standing position of one (actor, zone) on a day, or ``None``."""
-        days, positions = self._demands[key]
-        i = bisect.bisect_right(days, on) - 1
-        if i < 0:
-            return None
-        pos = positions[i]
-        if pos.end is not None and on >= pos.end:
-            return None
-        return pos
+        """The latest position of one (actor, zone) on a day: in force, aged or overtaken.
 
+        ``None`` when the actor stated none by then, or when it ended by its end date.
+        """
+        entry = self._demands.get(key)
+        if entry is None:
+            return None
+        days, chain = entry
+        i = bisect.bisect_right(days, on) - 1
+        if i < 0 or chain[i] is None:
+            return None
+        pos = chain[i]
+        assert pos is not None
+        if pos.overtaken is None and pos.end is not None and on >= pos.end:
+            return None
+        age = (on - (pos.last_stated or pos.since)).days
+        met = None
+        if pos.position == "withdraw":
+            for force in ISRAELI_FORCES:
+                gone = self.departure_on((force, pos.zone), on)
+                if gone is not None and gone.on >= pos.since:
+                    met = Met(gone.on, gone.fact)
+        return replace(pos, age_days=age, met=met)
+
+    def position_breakpoints(self, key: Key) -> list[date]:
+        """The days on which what is shown of ``key``'s position can change (for segments)."""
+        days, chain = self._demands.get(key, ([], []))
+        points = set(days)
+        for p in chain:
+            if p is not None:
+                points.add((p.last_stated or p.since) + timedelta(days=POSITION_MAX_AGE_DAYS))
+                if p.end:
+                    points.add(p.end)
+        for force in ISRAELI_FORCES:
+            points |= set(self.presence_breakpoints((force, key[1])))
+        return sorted(points)
+
+    # ---- agreements -------------------------------------------------------------------------
+    def agreements_on(self, on: date) -> tuple[InForce, ...]:
+        """The agreements in force on ``on``, with the roles and terms dated by then."""
+        out = []
+        for g in self.agreements:
+            period = next((p for p in g.periods if p.start <= on and (p.end is None or on < p.end)), None)
+            if period is None:
+                continue
+            terms: dict[str, list[str]] = defaultdict(list)
+            for f in self.terms.get(g.id, ()):
+                if f.date <= on:
+                    terms[f.zone].append(f.id)
+            out.append(
+                InForce(
+                    g,
+                    period,
+                    tuple(r for r in g.roles if r.since <= on),
+                    MappingProxyType({z: tuple(v) for z, v in terms.items()}),
+                )
+            )
+        return tuple(out)
+
+    def agreements_covering(self, zone: str, on: date) -> tuple[InForce, ...]:
+        """Agreements in force on ``on`` with terms for ``zone`` or a zone that contains it."""
+        covering = set(self._covers(zone))
+        return tuple(a for a in self.agreements_on(on) if covering & set(a.terms))
+
+    # ---- the day ----------------------------------------------------------------------------
     def state_at(self, on: date) -> State:
-        """The situation on ``on``: who is present, who demands what, which events hold."""
-        presence = [p for k in self._presence if (p := self.presence_on(k, on)) is not None]
-        demands = [d for k in self._demands if (d := self.position_on(k, on)) is not None]
-        during = [f for f in self._interval_events if f.covers(on)]
+        """The situation on ``on``: presence, positions (in force, aged, overtaken), agreements."""
+        presence, left = [], []
+        for k in self.presence_keys:
+            s = self._presence_state(k, on)
+            if isinstance(s, Presence):
+                presence.append(s)
+            elif isinstance(s, Departure):
+                left.append(s)
+        standing: dict[str, list[Position]] = defaultdict(list)
+        for k in self._demands:
+            p = self.position_on(k, on)
+            if p is not None:
+                standing[p.standing].append(p)
+        during = [f for f in self._interval_events if f.date <= on < (f.end or on)]
         events = tuple(sorted((*self._point_events.get(on, ()), *during), key=lambda f: (f.date, f.id)))
         order = lambda x: (x.zone, x.actor)  # noqa: E731
-        return State(on, tuple(sorted(presence, key=order)), tuple(sorted(demands, key=order)), events)
+        return State(
+            on,
+            tuple(sorted(presence, key=order)),
+            tuple(sorted(standing["in_force"], key=order)),
+            events,
+            tuple(sorted(left, key=order)),
+            tuple(sorted(standing["aged"], key=order)),
+            tuple(sorted(standing["overtaken"], key=order)),
+            self.agreements_on(on),
+        )
+
+    def changes_on(self, on: date) -> tuple[Change, ...]:
+        """Everything that changed on ``on`` against the day before, including withdrawals."""
+        before = on - timedelta(days=1)
+        out: list[Change] = []
+        for k in self.presence_keys:
+            a, b = self.presence_on(k, before), self.presence_on(k, on)
+            if b is not None and a is None:
+                out.append(Change("presence_began", k[1], k[0], b.fact, b.status))
+            elif a is not None and b is None:
+                gone = self.departure_on(k, on)
+                out.append(
+                    Change(
+                        "presence_ended",
+                        k[1],
+                        k[0],
+                        gone.fact if gone else a.fact,
+                        gone.how if gone else None,
+                    )
+                )
+            elif a is not None and b is not None and (a.status, a.fact) != (b.status, b.fact):
+                out.append(Change("status_changed", k[1], k[0], b.fact, f"{a.status}>{b.status}"))
+        for k in self._demands:
+            a, b = self.position_on(k, before), self.position_on(k, on)
+            if b is None:
+                continue
+            if b.overtaken is not None and b.overtaken.on == on:
+                out.append(
+                    Change("position_overtaken", k[1], k[0], b.overtaken.fact, b.overtaken.agreement or None)
+                )
+            elif b.standing == "aged" and (a is None or a.standing != "aged"):
+                out.append(Change("position_aged", k[1], k[0], b.fact, b.position))
+        for f in self._point_events.get(on, ()) + tuple(f for f in self._interval_events if f.date == on):
+            out.append(Change("event", f.zone, f.actor, f.id, f.kind))
+        for f in self.facts:
+            if f.kind == "demand" and f.date == on:
+                for actor in f.actors:
+                    out.append(Change("position_stated", f.zone, actor, f.id, f.status))
+        for g in self.agreements:
+            for p in g.periods:
+                known = [f for f in p.fact_ids if f in self.by_id and self.by_id[f].date <= on]
+                if p.start == on:
+                    out.append(Change("agreement_in_force", None, None, known[0] if known else None, g.id))
+                if p.end == on:
+                    out.append(
+                        Change(
+                            "agreement_ended",
+                            None,
+                            None,
+                            known[-1] if known else None,
+                            f"{g.id}:{p.ended_by}",
+                        )
+                    )
+        return tuple(out)
 
     def changes(self, start: date, end: date) -> Changes:
         """What changed between the states on ``start`` and ``end``."""
@@ -287,112 +707,3 @@ def _position_value(p: Position | None) -> tuple[str, date] | None:
 def state_at(facts: Iterable[Fact], on: date) -> State:
     """The situation on ``on``, from any iterable of facts (builds a :class:`Timeline`)."""
     return Timeline(facts).state_at(on)
-
-
-def contradictions(timeline: Timeline) -> list[Contradiction]:
-    """Find rows of the same (actor, zone) that contradict one another.
-
-    Reported, never resolved: the fix belongs in the data, with a note. Rows are sorted by
-    date, so each rule looks only at neighbours or a binary-searched range: linear-logarithmic
-    in the number of rows, not quadratic.
-    """
-    found: list[Contradiction] = []
-    for (actor, zone), rows in timeline.presence_rows.items():
-        who = f"{actor} at {zone}"
-        days = [r.date for r in rows]
-        found += _same_day(
-            rows,
-            "{a.id} and {b.id} both date a change for "
-            + who
-            + " on {a.date} but disagree ({a.status} vs {b.status})",
-        )
-        for i, a in enumerate(rows):
-            if a.end is not None:
-                inside = rows[bisect.bisect_right(days, a.date) : bisect.bisect_left(days, a.end)]
-                for b in inside:
-                    if is_present(a.status) != is_present(b.status):
-                        found.append(
-                            Contradiction(
-                                (a, b),
-                                "end_date",
-                                (
-                                    f"{b.id} ({b.status} from {b.date}) falls inside {a.id}'s period "
-                                    f"[{a.date}, {a.end}) in which {who} is {a.status}"
-                                ),
-                            )
-                        )
-                upto = rows[i + 1 : bisect.bisect_right(days, a.end)]
-                last = upto[-1] if upto else None
-                if (
-                    is_present(a.status)
-                    and last is not None
-                    and last.date < a.end
-                    and is_present(last.status)
-                    and (last.end is None or last.end > a.end)
-                ):
-                    found.append(
-                        Contradiction(
-                            (a, last),
-                            "end_date",
-                            (
-                                f"{a.id} ends {who}'s presence on {a.end}, but the later row {last.id} "
-                                f"({last.status}, {'open-ended' if last.end is None else f'to {last.end}'}) "
-                                "keeps it present past that date"
-                            ),
-                        )
-                    )
-                j = bisect.bisect_left(days, a.end)
-                if not is_present(a.status) and not (j < len(rows) and days[j] == a.end):
-                    found.append(
-                        Contradiction(
-                            (a,),
-                            "end_date",
-                            (
-                                f"{a.id}'s withdrawal of {who} ends on {a.end}, but no row of {who} "
-                                "starts that day to say what followed"
-                            ),
-                        )
-                    )
-            if i > 0 and not is_present(a.status):
-                k = bisect.bisect_left(days, a.date)
-                if k > 0 and timeline.presence_on((actor, zone), a.date - timedelta(days=1)) is None:
-                    prev = rows[k - 1]
-                    found.append(
-                        Contradiction(
-                            (prev, a),
-                            "status",
-                            (
-                                f"{a.id} records {who} withdrawing on {a.date}, but it was already "
-                                f"absent after {prev.id} ({prev.status}, {prev.date}"
-                                f"{f' to {prev.end}' if prev.end else ''})"
-                            ),
-                        )
-                    )
-    for (actor, zone), rows in timeline.demand_rows.items():
-        found += _same_day(
-            rows,
-            "{a.id} and {b.id} give "
-            + actor
-            + " two positions on "
-            + zone
-            + " on {a.date} ({a.status} vs {b.status})",
-        )
-    return found
-
-
-def _same_day(rows: tuple[Fact, ...], template: str) -> list[Contradiction]:
-    """Pairs of rows on the same day with different statuses (rows are sorted by date).
-
-    ``template`` is formatted with the two rows as ``a`` and ``b``; ids never hold braces.
-    """
-    found = []
-    start = 0
-    for i in range(1, len(rows) + 1):
-        if i == len(rows) or rows[i].date != rows[start].date:
-            group = rows[start:i]
-            for x, a in enumerate(group):
-                for b in group[x + 1 :]:
-                    if a.status != b.status:
-                        found.append(Contradiction((a, b), "status", template.format(a=a, b=b)))
-            start = i
-    return found

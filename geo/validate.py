@@ -19,6 +19,7 @@ from shapely.validation import explain_validity
 
 from geo import tables
 from geo._errors import Problem
+from geo.contradictions import contradictions
 from geo.io import count_items, read_json, read_table, sha256_of
 from geo.model import Bundle, Feature, LayerFile
 from geo.settings import (
@@ -27,9 +28,10 @@ from geo.settings import (
     GEOJSON_FILES,
     MANIFEST,
     PLACE_REQUIRED,
+    STALE_AFTER_DAYS,
     TABLE_COLUMNS,
 )
-from geo.timeline import Timeline, contradictions
+from geo.timeline import Timeline
 from geo.zones import build_shapes
 
 LONLAT_CRS_NAMES = (
@@ -285,11 +287,33 @@ def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Probl
     problems += found
     sources, found = tables.read_sources(rows["sources.csv"])
     problems += found
+    agreement_ids = frozenset(row["id"] for _, row in rows["agreements.csv"])
     facts, found = tables.read_facts(
-        rows["timeline.csv"], zones=zones, actors=actors, sources=sources, today=today
+        rows["timeline.csv"],
+        zones=zones,
+        actors=actors,
+        sources=sources,
+        today=today,
+        agreement_ids=agreement_ids,
     )
     problems += found
-    timeline = Timeline(facts)
+    by_id = {f.id: f for f in facts}
+    agreements, found = tables.read_agreements(
+        rows["agreements.csv"],
+        rows["agreement_periods.csv"],
+        rows["agreement_roles.csv"],
+        actors=actors,
+        facts=by_id,
+        sources=sources,
+        today=today,
+    )
+    problems += found
+    timeline = Timeline(
+        facts,
+        within={z.id: z.within for z in zones.values() if z.within},
+        agreements=agreements.values(),
+        members={a.id: a.members for a in actors.values() if a.members},
+    )
     extents, found = tables.read_extents(
         rows["zone_extents.csv"],
         zones=zones,
@@ -316,11 +340,30 @@ def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Probl
         facts=timeline.facts,
         extents=tuple(extents),
         figures=tuple(figures),
+        agreements=MappingProxyType(agreements),
         researched=researched,
         timeline=timeline,
         shapes=MappingProxyType(build_shapes(zones, features, extents)),
     )
     return [], bundle
+
+
+def freshness_warnings(bundle: Bundle, today: date) -> list[str]:
+    """Warnings, not errors: the data's latest dated fact is far behind ``today``.
+
+    >>> from types import SimpleNamespace as NS
+    >>> freshness_warnings(NS(data_as_of=date(2026, 6, 19)), date(2026, 12, 2))[0][:40]
+    'The data is documented to 2026-06-19, 16'
+    >>> freshness_warnings(NS(data_as_of=date(2026, 11, 1)), date(2026, 12, 2))
+    []
+    """
+    behind = (today - bundle.data_as_of).days
+    if behind <= STALE_AFTER_DAYS:
+        return []
+    return [
+        f"The data is documented to {bundle.data_as_of}, {behind} days before today ({today}): "
+        f"more than {STALE_AFTER_DAYS} days. Research later events and add them (CONTRIBUTING.md)."
+    ]
 
 
 def write_manifest(root: Path) -> list[str]:

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from geo.timeline import Timeline, contradictions, state_at
+from geo.contradictions import contradictions
+from geo.timeline import Timeline, state_at
 from tests.conftest import FactMaker
 
 D = date.fromisoformat
