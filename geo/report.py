@@ -11,7 +11,7 @@ from typing import Any
 
 from geo.i18n import t
 from geo.model import Bundle, Fact
-from geo.timeline import Position, Presence, State
+from geo.timeline import Change, Departure, InForce, Position, Presence, State
 from geo.zones import SCHEMATIC, ZoneShape, zone_shape
 
 
@@ -23,6 +23,9 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
+SCHEMA_VERSION = "2.0"
+
+
 def _presence(p: Presence) -> dict[str, Any]:
     return {
         "actor": p.actor,
@@ -31,18 +34,58 @@ def _presence(p: Presence) -> dict[str, Any]:
         "fact": p.fact,
         "confidence": p.confidence,
         "present_since": _iso(p.present_since),
+        "derived_from": list(p.derived_from),
+        "implied_by": p.implied_by or None,
     }
 
 
+def _departure(d: Departure) -> dict[str, Any]:
+    return {"actor": d.actor, "on": _iso(d.on), "fact": d.fact, "how": d.how}
+
+
 def _position(p: Position) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "actor": p.actor,
         "position": p.position,
         "since": _iso(p.since),
         "fact": p.fact,
         "confidence": p.confidence,
         "statements": list(p.statements),
+        "last_stated": _iso(p.last_stated or p.since),
+        "met": {"on": _iso(p.met.on), "fact": p.met.fact} if p.met else None,
     }
+    if p.standing == "aged":
+        out["age_days"] = p.age_days
+    if p.overtaken is not None:
+        o = p.overtaken
+        out["overtaken_on"] = _iso(o.on)
+        out["overtaken_by"] = {
+            "kind": o.kind,
+            "fact": o.fact,
+            "zone": o.zone,
+            "agreement": o.agreement or None,
+        }
+    return out
+
+
+def _agreement(a: InForce) -> dict[str, Any]:
+    return {
+        "id": a.agreement.id,
+        "name": a.agreement.name,
+        "concluded": _iso(a.agreement.concluded),
+        "in_force_since": _iso(a.period.start),
+        "period_fact_ids": [f for f in a.period.fact_ids],
+        "note": a.agreement.note or None,
+        "roles": [
+            {"actor": r.actor, "role": r.role, "since": _iso(r.since), "facts": list(r.fact_ids)}
+            for r in a.roles
+        ],
+        "terms": {z: list(ids) for z, ids in a.terms.items()},
+    }
+
+
+def _change(c: Change) -> dict[str, Any]:
+    return {"type": c.type, "zone": c.zone, "actor": c.actor, "fact": c.fact, "detail": c.detail}
 
 
 def fact_dict(bundle: Bundle, fact: Fact) -> dict[str, Any]:
@@ -98,10 +141,33 @@ def zone_dict(bundle: Bundle, zone_id: str, state: State) -> dict[str, Any]:
         "quality": shape.quality if shape else None,
         "width_m": shape.width_m if shape else None,
         "note": zone.note or None,
+        "within": zone.within or None,
         "presence": [_presence(p) for p in state.presence_in(zone_id)],
+        "left": [_departure(d) for d in state.left_from(zone_id)],
         "demands": [_position(p) for p in state.demands_on(zone_id)],
+        "demands_aged": [_position(p) for p in state.aged_on(zone_id)],
+        "demands_overtaken": [_position(p) for p in state.overtaken_on(zone_id)],
+        "agreements": [a.agreement.id for a in state.agreements if _covers(bundle, zone_id, a)],
         "reported_figures": figures,
     }
+
+
+def _covers(bundle: Bundle, zone_id: str, a: InForce) -> bool:
+    return bool({zone_id, *bundle.timeline.ancestors(zone_id)} & set(a.terms))
+
+
+def notice(bundle: Bundle, on: date) -> str | None:
+    """Plain words when ``on`` lies outside the documented period, else ``None``."""
+    if on > bundle.data_as_of:
+        return t("text.after_data", date=_long(on), data_as_of=_long(bundle.data_as_of))
+    if on < bundle.data_from:
+        return t("text.before_data", date=_long(on), data_from=_long(bundle.data_from))
+    return None
+
+
+def _long(d: date) -> str:
+    """``18 June 2026``: unambiguous in every English-speaking country."""
+    return f"{d.day} {d:%B %Y}"
 
 
 def _strip_area(bundle: Bundle) -> float:
@@ -112,16 +178,42 @@ def state_dict(bundle: Bundle, on: date) -> dict[str, Any]:
     """The situation on ``on`` in the public JSON shape (see README, "The state JSON")."""
     state = bundle.state_at(on)
     zones = {z: zone_dict(bundle, z, state) for z in bundle.zones}
+    agreements = [_agreement(a) for a in state.agreements]
+    changes = [_change(c) for c in bundle.timeline.changes_on(on)]
     cited = {p["fact"] for z in zones.values() for p in z["presence"]}
-    cited |= {s for z in zones.values() for p in z["demands"] for s in p["statements"]}
+    cited |= {p["implied_by"] for z in zones.values() for p in z["presence"] if p["implied_by"]}
+    cited |= {d["fact"] for z in zones.values() for d in z["left"]}
+    for z in zones.values():
+        for key in ("demands", "demands_aged", "demands_overtaken"):
+            for p in z[key]:
+                cited |= set(p["statements"])
+                cited |= {p["met"]["fact"]} if p["met"] else set()
+                cited |= {p["overtaken_by"]["fact"]} if "overtaken_by" in p else set()
     cited |= {f["fact"] for z in zones.values() for f in z["reported_figures"]}
     cited |= {f.id for f in state.events}
+    for a in agreements:
+        cited |= {f for ids in a["terms"].values() for f in ids}
+        cited |= {f for r in a["roles"] for f in r["facts"]}
+        cited |= set(a["period_fact_ids"])
+    cited |= {c["fact"] for c in changes if c["fact"]}
+    # Nothing dated after the day: evidence for a period's end or a later role is left out.
+    cited = {f for f in cited if bundle.fact(f).date <= on}
+    for a in agreements:
+        a["period_fact_ids"] = [f for f in a["period_fact_ids"] if f in cited]
+        for r in a["roles"]:
+            r["facts"] = [f for f in r["facts"] if f in cited]
     return {
+        "schema_version": SCHEMA_VERSION,
         "date": on.isoformat(),
         "data_as_of": bundle.data_as_of.isoformat(),
         "data_from": bundle.data_from.isoformat(),
         "researched": _iso(bundle.researched),
+        "after_data": on > bundle.data_as_of,
+        "before_data": on < bundle.data_from,
+        "notice": notice(bundle, on),
         "zones": zones,
+        "agreements": agreements,
+        "changes": changes,
         "events": [{"fact": f.id, **fact_dict(bundle, f)} for f in state.events],
         "facts": {fid: fact_dict(bundle, bundle.fact(fid)) for fid in sorted(cited)},
     }
@@ -204,10 +296,8 @@ def state_text(bundle: Bundle, on: date) -> str:
     """The situation on ``on`` as plain, attributed sentences, with every source listed."""
     data = state_dict(bundle, on)
     out = [t("text.state_title", date=on, data_from=bundle.data_from, data_as_of=bundle.data_as_of)]
-    if on > bundle.data_as_of:
-        out.append(t("text.after_data", date=on, data_as_of=bundle.data_as_of))
-    elif on < bundle.data_from:
-        out.append(t("text.before_data", date=on, data_from=bundle.data_from))
+    if data["notice"]:
+        out.append(data["notice"])
     for zone_id, z in data["zones"].items():
         names = " / ".join([z["name"], *(f"\u2068{n}\u2069" for n in (z["name_ar"], z["name_he"]) if n)])
         out += ["", f"{names} [{zone_id}]"]
@@ -231,10 +321,16 @@ def state_text(bundle: Bundle, on: date) -> str:
             out.append("  " + t("text.present"))
             for p in z["presence"]:
                 key = "text.presence_line" if p["present_since"] == p["since"] else "text.presence_run"
+                if p["derived_from"]:
+                    key = "text.presence_derived"
+                elif p["implied_by"]:
+                    key = "text.presence_implied"
                 out.append(
                     "    - "
                     + t(
                         key,
+                        zones=", ".join(bundle.zones[x].name for x in p["derived_from"]),
+                        withdrawn=data["facts"][p["fact"]]["date"],
                         actor=actor_name(bundle, p["actor"]),
                         status=t(f"status.{p['status']}"),
                         since=p["since"],
@@ -245,6 +341,17 @@ def state_text(bundle: Bundle, on: date) -> str:
                 )
         else:
             out.append("  " + t("text.nobody_present"))
+        for d in z["left"]:
+            out.append(
+                "  "
+                + t(
+                    "text.left",
+                    actor=actor_name(bundle, d["actor"]),
+                    on=d["on"],
+                    how=t(f"how.{d['how']}"),
+                    fact=d["fact"],
+                )
+            )
         if z["demands"]:
             out.append("  " + t("text.demands"))
             for p in z["demands"]:
@@ -259,9 +366,41 @@ def state_text(bundle: Bundle, on: date) -> str:
                 later = [s for s in p["statements"] if s != p["fact"]]
                 if later:
                     line += "; " + t("text.also_stated", facts=", ".join(later))
+                if p["met"]:
+                    line += "; " + t("text.met", on=p["met"]["on"], fact=p["met"]["fact"])
                 out.append("    - " + line)
                 if p["position"] == "other":
                     out.append("      " + t("text.statement", summary=data["facts"][p["fact"]]["summary"]))
+        if z["demands_aged"]:
+            out.append("  " + t("text.aged"))
+            for p in z["demands_aged"]:
+                out.append(
+                    "    - "
+                    + t(
+                        "text.aged_line",
+                        actor=actor_name(bundle, p["actor"]),
+                        position=t(f"position.{p['position']}"),
+                        last_stated=p["last_stated"],
+                        age=age_words(p["age_days"]),
+                        fact=p["fact"],
+                        confidence=t(f"confidence.{p['confidence']}"),
+                    )
+                )
+        if z["demands_overtaken"]:
+            out.append("  " + t("text.overtaken"))
+            for p in z["demands_overtaken"]:
+                out.append(
+                    "    - "
+                    + t(
+                        "text.overtaken_line",
+                        actor=actor_name(bundle, p["actor"]),
+                        position=t(f"position.{p['position']}"),
+                        since=p["since"],
+                        fact=p["fact"],
+                        on=p["overtaken_on"],
+                        by=overtaker_words(bundle, p),
+                    )
+                )
         if z["reported_figures"]:
             out.append("  " + t("text.figures"))
             for f in z["reported_figures"]:
@@ -275,6 +414,29 @@ def state_text(bundle: Bundle, on: date) -> str:
                         fact=f["fact"],
                     )
                 )
+    if data["agreements"]:
+        out += ["", t("text.agreements")]
+        for a in data["agreements"]:
+            roles = "; ".join(
+                f"{actor_name(bundle, r['actor'])} ({t('role.' + r['role'])})" for r in a["roles"]
+            )
+            out.append(
+                "  - " + t("text.agreement_line", name=a["name"], since=a["in_force_since"], roles=roles)
+            )
+            for zone_id, ids in a["terms"].items():
+                for fid in ids:
+                    out.append(
+                        "      "
+                        + t(
+                            "text.agreement_terms",
+                            zone=bundle.zones[zone_id].name,
+                            summary=data["facts"][fid]["summary"],
+                            fact=fid,
+                        )
+                    )
+    out += ["", t("text.changes") if data["changes"] else t("text.no_changes")]
+    for c in data["changes"]:
+        out.append("  - " + change_words(bundle, c))
     if data["events"]:
         out += ["", t("text.events")]
         for e in data["events"]:
@@ -290,6 +452,63 @@ def state_text(bundle: Bundle, on: date) -> str:
             )
     out += _sources_text(data["facts"])
     return "\n".join(out)
+
+
+def age_words(days: int) -> str:
+    """An age in plain words: ``14 months``, ``2 years``.
+
+    >>> age_words(426), age_words(800)
+    ('14 months', '2 years')
+    """
+    months = round(days / 30.44)
+    if months < 24:
+        return t("age.months", n=months)
+    return t("age.years", n=months // 12)
+
+
+def overtaker_words(bundle: Bundle, p: dict[str, Any]) -> str:
+    """What overtook a position, in words (from its ``overtaken_by``)."""
+    by = p["overtaken_by"]
+    if by["kind"] == "statement":
+        return t("text.by_statement", fact=by["fact"], zone=bundle.zones[by["zone"]].name)
+    agreement = bundle.agreements[by["agreement"]]
+    roles = sorted(
+        {r.role for r in agreement.roles if r.actor == p["actor"] or p["actor"] in _members(bundle, r.actor)}
+    )
+    return t(
+        "text.by_agreement",
+        agreement=agreement.name,
+        role=", ".join(t("role." + r) for r in roles),
+        fact=by["fact"],
+    )
+
+
+def _members(bundle: Bundle, actor: str) -> tuple[str, ...]:
+    a = bundle.actors.get(actor)
+    return a.members if a else ()
+
+
+def change_words(bundle: Bundle, c: dict[str, Any]) -> str:
+    """One entry of ``changes`` as a sentence."""
+    detail = c["detail"] or ""
+    if c["type"] in ("agreement_in_force", "agreement_ended"):
+        agreement_id, _, ended = detail.partition(":")
+        name = bundle.agreements[agreement_id].name if agreement_id in bundle.agreements else agreement_id
+        detail = name + (f" ({t('ended.' + ended)})" if ended else "")
+    elif c["type"] == "status_changed":
+        old, _, new = detail.partition(">")
+        detail = f"{t('status.' + old)} -> {t('status.' + new)}"
+    elif c["type"] == "position_stated":
+        detail = t("position." + detail)
+    elif c["type"] == "event" and c["fact"]:
+        detail = bundle.fact(c["fact"]).summary
+    return t(
+        "change." + c["type"],
+        actor=actor_name(bundle, c["actor"]) if c["actor"] else "",
+        zone=bundle.zones[c["zone"]].name if c["zone"] else "",
+        fact=c["fact"] or "",
+        detail=detail,
+    )
 
 
 def _sources_text(facts: dict[str, Any]) -> list[str]:

@@ -626,7 +626,13 @@ class Timeline:
                         gone.how if gone else None,
                     )
                 )
-            elif a is not None and b is not None and (a.status, a.fact) != (b.status, b.fact):
+            elif (
+                a is not None
+                and b is not None
+                and a.fact != b.fact
+                and not (a.derived_from and b.derived_from)
+            ):
+                # Between two derived presences the zones within report their own changes.
                 out.append(Change("status_changed", k[1], k[0], b.fact, f"{a.status}>{b.status}"))
         for k in self._demands:
             a, b = self.position_on(k, before), self.position_on(k, on)

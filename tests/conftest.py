@@ -88,6 +88,7 @@ def make_fact(
     actor: str = "A",
     end: str | None = None,
     confidence: str = "high",
+    agreement: str = "",
 ) -> Fact:
     """A fact for the pure timeline tests; dates in ISO form."""
     return Fact(
@@ -102,6 +103,7 @@ def make_fact(
         summary=f"summary of {fid}",
         source_id="S1",
         confidence=confidence,
+        agreement=agreement,
     )
 
 
