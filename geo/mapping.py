@@ -37,7 +37,7 @@ from geo.style import (
     edge_dash,
     text_colour,
 )
-from geo.timeslice import demand_segments, presence_segments
+from geo.timeslice import demand_segments, departure_segments, presence_segments
 from geo.urlstate import View
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -174,6 +174,7 @@ def payload(bundle: Bundle, *, view: View, lang: str = "en") -> dict[str, Any]:
                 "name_he": z.name_he,
                 "mapped": z.mapped,
                 "note": z.note,
+                "within": z.within or None,
                 **anchors[z.id],
             }
             for z in bundle.zones.values()
@@ -197,8 +198,22 @@ def payload(bundle: Bundle, *, view: View, lang: str = "en") -> dict[str, Any]:
                 s.value.status,
                 s.value.fact,
                 s.value.present_since.isoformat(),
+                list(s.value.derived_from),
+                s.value.implied_by or None,
             ]
             for s in presence_segments(tl)
+        ],
+        "left": [
+            [
+                s.zone,
+                s.actor,
+                s.start.isoformat(),
+                _iso(s.end),
+                s.value.on.isoformat(),
+                s.value.fact,
+                s.value.how,
+            ]
+            for s in departure_segments(tl)
         ],
         "demands": [
             [
@@ -210,8 +225,22 @@ def payload(bundle: Bundle, *, view: View, lang: str = "en") -> dict[str, Any]:
                 s.value.fact,
                 s.value.since.isoformat(),
                 list(s.value.statements),
+                s.value.standing,
+                (s.value.last_stated or s.value.since).isoformat(),
+                _iso(s.value.met.on) if s.value.met else None,
+                s.value.met.fact if s.value.met else None,
             ]
             for s in demand_segments(tl)
+        ],
+        "agreements": [
+            {
+                "id": g.id,
+                "name": g.name,
+                "periods": [[p.start.isoformat(), _iso(p.end)] for p in g.periods],
+                "roles": [[r.actor, r.role, r.since.isoformat()] for r in g.roles],
+                "terms": [[f.zone, f.id, f.date.isoformat()] for f in tl.terms.get(g.id, ())],
+            }
+            for g in tl.agreements
         ],
         "events": [[f.id, f.date.isoformat(), _iso(f.end)] for f in tl.events],
         # Facts point to their source by id: one publisher's wire story backs many facts.
@@ -254,7 +283,7 @@ def payload(bundle: Bundle, *, view: View, lang: str = "en") -> dict[str, Any]:
     }
 
 
-JS_STRING_GROUPS = ("map", "status", "position", "chip", "confidence", "precision")
+JS_STRING_GROUPS = ("map", "status", "position", "chip", "confidence", "precision", "role")
 
 
 class DatedLayers(MacroElement):

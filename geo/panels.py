@@ -14,7 +14,7 @@ import pandas as pd
 
 from geo.i18n import t
 from geo.model import Bundle
-from geo.report import actor_name, state_dict
+from geo.report import actor_name, age_words, change_dict, change_words, overtaker_words, state_dict
 from geo.style import POSITION_SYMBOLS
 from geo.urlstate import View
 from geo.zones import SCHEMATIC
@@ -96,10 +96,8 @@ def on_this_date(bundle: Bundle, view: View, lang: str = "en") -> list[str]:
     data = state_dict(bundle, on)
     facts = data["facts"]
     out: list[str] = []
-    if on > bundle.data_as_of:
-        out.append(t("panel.after_data", lang, date=day(bundle.data_as_of, lang)))
-    elif on < bundle.data_from:
-        out.append(t("panel.before_data", lang, date=day(bundle.data_from, lang)))
+    if data["notice"]:
+        out.append("**" + md(data["notice"]) + "**")
 
     def cite(fid: str) -> str:
         f = facts[fid]
@@ -111,11 +109,15 @@ def on_this_date(bundle: Bundle, view: View, lang: str = "en") -> list[str]:
             confidence=t(f"confidence.{f['confidence']}", lang),
         )
 
-    for z in data["zones"].values():
+    for zone_id, z in data["zones"].items():
         presence = [p for p in z["presence"] if _shown(view.actors, p["actor"])]
+        left = [p for p in z["left"] if _shown(view.actors, p["actor"])]
         demands = [p for p in z["demands"] if _shown(view.actors, p["actor"])]
+        aged = [p for p in z["demands_aged"] if _shown(view.actors, p["actor"])]
+        overtaken = [p for p in z["demands_overtaken"] if _shown(view.actors, p["actor"])]
+        agreements = [a for a in data["agreements"] if a["id"] in z["agreements"]]
         figures = z["reported_figures"]
-        if not (presence or demands or figures):
+        if not (presence or demands or figures or left or aged or agreements):
             continue
         lines = [f"**{names(z['name'], z['name_ar'], z['name_he'])}**"]
         if not z["mapped"]:
@@ -138,18 +140,40 @@ def on_this_date(bundle: Bundle, view: View, lang: str = "en") -> list[str]:
                         if p["status"] == "established"
                         else t("panel.status_note", lang, status=t(f"status.{p['status']}", lang))
                     )
+                    if p["derived_from"]:
+                        note = t(
+                            "panel.through",
+                            lang,
+                            zones=", ".join(md(bundle.zones[x].name) for x in p["derived_from"]),
+                        )
+                    key = (
+                        "panel.present_implied"
+                        if p["implied_by"] and not p["derived_from"]
+                        else "panel.present"
+                    )
                     lines.append(
                         t(
-                            "panel.present",
+                            key,
                             lang,
                             actor=md(actor_name(bundle, p["actor"])),
                             status=note,
                             since=day(p["present_since"], lang),
+                            withdrawn=day(facts[p["fact"]]["date"], lang),
                             cite=cite(p["fact"]),
                         )
                     )
             else:
                 lines.append(t("panel.nobody", lang))
+            for g in left:
+                lines.append(
+                    t(
+                        "panel.left",
+                        lang,
+                        actor=md(actor_name(bundle, g["actor"])),
+                        on=day(g["on"], lang),
+                        cite=cite(g["fact"]),
+                    )
+                )
         if "demands" in view.overlays:
             for d in demands:
                 later = [s for s in d["statements"] if s != d["fact"]]
@@ -163,7 +187,47 @@ def on_this_date(bundle: Bundle, view: View, lang: str = "en") -> list[str]:
                         cite=cite(d["fact"]),
                     )
                     + (t("panel.restated", lang, facts=", ".join(md(s) for s in later)) if later else "")
+                    + (
+                        t("panel.met", lang, on=day(d["met"]["on"], lang), fact=md(d["met"]["fact"]))
+                        if d["met"]
+                        else ""
+                    )
                 )
+            for d in aged:
+                lines.append(
+                    t(
+                        "panel.aged",
+                        lang,
+                        actor=md(actor_name(bundle, d["actor"])),
+                        position=t(f"position.{d['position']}", lang),
+                        last=day(d["last_stated"], lang),
+                        age=age_words(d["age_days"]),
+                        cite=cite(d["fact"]),
+                    )
+                )
+            for d in overtaken:
+                lines.append(
+                    t(
+                        "panel.overtaken",
+                        lang,
+                        actor=md(actor_name(bundle, d["actor"])),
+                        position=t(f"position.{d['position']}", lang),
+                        since=day(d["since"], lang),
+                        on=day(d["overtaken_on"], lang),
+                        by=md(overtaker_words(bundle, d)),
+                    )
+                )
+        for a in agreements:
+            terms = [
+                fid
+                for zid in (zone_id, *bundle.timeline.ancestors(zone_id))
+                for fid in a["terms"].get(zid, [])
+            ]
+            lines.append(
+                t("panel.agreement", lang, name=md(a["name"]), since=day(a["in_force_since"], lang))
+                + " "
+                + " ".join(f"{md(facts[fid]['summary'])} ({cite(fid)})" for fid in terms)
+            )
         for f in figures:
             lines.append(
                 t(
@@ -189,63 +253,18 @@ def on_this_date(bundle: Bundle, view: View, lang: str = "en") -> list[str]:
 
 
 def _changes(bundle: Bundle, view: View, lang: str) -> list[str]:
+    """What changed on the day, or on the latest change before it, in sentences."""
     before, _ = bundle.timeline.neighbours(view.date)
     last = view.date if view.date in bundle.timeline.change_dates else before
     if last is None:
         return []
-    prev, _ = bundle.timeline.neighbours(last)
-    if prev is None:
-        return []
-    ch = bundle.changes(prev, last)
-    lines = []
-    for p in ch.gained:
-        if _shown(view.actors, p.actor):
-            lines.append(
-                t(
-                    "panel.gained",
-                    lang,
-                    actor=md(actor_name(bundle, p.actor)),
-                    zone=md(bundle.zones[p.zone].name),
-                    fact=md(p.fact),
-                )
-            )
-    for p in ch.lost:
-        if _shown(view.actors, p.actor):
-            lines.append(
-                t(
-                    "panel.lost",
-                    lang,
-                    actor=md(actor_name(bundle, p.actor)),
-                    zone=md(bundle.zones[p.zone].name),
-                )
-            )
-    for _old, new in ch.status_changed:
-        if _shown(view.actors, new.actor):
-            lines.append(
-                t(
-                    "panel.status_changed",
-                    lang,
-                    actor=md(actor_name(bundle, new.actor)),
-                    zone=md(bundle.zones[new.zone].name),
-                    status=t(f"status.{new.status}", lang),
-                    fact=md(new.fact),
-                )
-            )
-    for old_pos, new_pos in ch.positions:
-        pos = new_pos or old_pos
-        if pos is None or not _shown(view.actors, pos.actor):
-            continue
-        lines.append(
-            t(
-                "panel.position_changed",
-                lang,
-                actor=md(actor_name(bundle, pos.actor)),
-                zone=md(bundle.zones[pos.zone].name),
-                old=t(f"position.{old_pos.position}", lang) if old_pos else t("panel.no_position", lang),
-                new=t(f"position.{new_pos.position}", lang) if new_pos else t("panel.no_position", lang),
-            )
-        )
-    head = t("panel.changed", lang, last=day(last, lang), prev=day(prev, lang))
+    lines = [
+        md(change_words(bundle, c))
+        for c in (change_dict(c) for c in bundle.timeline.changes_on(last))
+        if c["actor"] is None or _shown(view.actors, c["actor"])
+    ]
+    key = "panel.changed_today" if last == view.date else "panel.changed"
+    head = t(key, lang, last=day(last, lang))
     if not lines:
         lines = [t("panel.no_change", lang)]
     return [head + "\n" + "\n".join(f"- {line}" for line in lines)]
@@ -256,12 +275,15 @@ def positions_table(bundle: Bundle, view: View, lang: str = "en") -> pd.DataFram
     data = state_dict(bundle, view.date)
     cells: dict[str, dict[str, str]] = {}
     for z in data["zones"].values():
-        for d in z["demands"]:
+        for d in z["demands"] + z["demands_aged"]:
             if _shown(view.actors, d["actor"]):
                 position = d["position"]
                 word = t(f"chip.{position}", lang)
+                aged = (
+                    " " + t("panel.aged_mark", lang, age=age_words(d["age_days"])) if "age_days" in d else ""
+                )
                 cells.setdefault(actor_name(bundle, d["actor"]), {})[z["name"]] = (
-                    f"{POSITION_SYMBOLS.get(position, '')} {word} ({d['fact']})"
+                    f"{POSITION_SYMBOLS.get(position, '')} {word} ({d['fact']}){aged}"
                 )
     columns = [z["name"] for z in data["zones"].values() if any(z["name"] in row for row in cells.values())]
     frame = pd.DataFrame.from_dict(cells, orient="index", columns=columns).fillna("")

@@ -84,7 +84,7 @@ def _agreement(a: InForce) -> dict[str, Any]:
     }
 
 
-def _change(c: Change) -> dict[str, Any]:
+def change_dict(c: Change) -> dict[str, Any]:
     return {"type": c.type, "zone": c.zone, "actor": c.actor, "fact": c.fact, "detail": c.detail}
 
 
@@ -179,7 +179,7 @@ def state_dict(bundle: Bundle, on: date) -> dict[str, Any]:
     state = bundle.state_at(on)
     zones = {z: zone_dict(bundle, z, state) for z in bundle.zones}
     agreements = [_agreement(a) for a in state.agreements]
-    changes = [_change(c) for c in bundle.timeline.changes_on(on)]
+    changes = [change_dict(c) for c in bundle.timeline.changes_on(on)]
     cited = {p["fact"] for z in zones.values() for p in z["presence"]}
     cited |= {p["implied_by"] for z in zones.values() for p in z["presence"] if p["implied_by"]}
     cited |= {d["fact"] for z in zones.values() for d in z["left"]}

@@ -26,7 +26,22 @@ ACTOR_COLOURS: Final = {
     "UN": "#332288",
     "Palestinian_Authority": "#882255",
 }
-FALLBACK_COLOURS: Final = ("#44AA99", "#AA4499", "#999933", "#117733", "#88CCEE", "#DDCC77")
+# Paul Tol's muted and dark schemes: distinct from the fixed colours above. With more actors
+# than colours, hue repeats; no meaning rests on colour alone (every chip and swatch is named).
+FALLBACK_COLOURS: Final = (
+    "#44AA99",
+    "#AA4499",
+    "#999933",
+    "#117733",
+    "#88CCEE",
+    "#DDCC77",
+    "#661100",
+    "#6699CC",
+    "#AA4466",
+    "#4477AA",
+    "#228833",
+    "#BBBBBB",
+)
 
 POSITION_SYMBOLS: Final = {
     "remain": "■",

@@ -9,14 +9,14 @@ equal neighbours are merged.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Generic, TypeVar
 
-from geo.model import Fact
-from geo.timeline import Key, Position, Presence, Timeline
+from geo.settings import POSITION_MAX_AGE_DAYS
+from geo.timeline import Departure, Key, Position, Presence, Timeline
 
-V = TypeVar("V", Presence, Position)
+V = TypeVar("V", Presence, Position, Departure)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,17 +30,7 @@ class Segment(Generic[V]):
     value: V
 
 
-def _breakpoints(rows: Iterable[Fact]) -> list[date]:
-    points = set()
-    for r in rows:
-        points.add(r.date)
-        if r.end:
-            points.add(r.end)
-    return sorted(points)
-
-
-def _segments(key: Key, rows: tuple[Fact, ...], at: Callable[[Key, date], V | None]) -> list[Segment[V]]:
-    points = _breakpoints(rows)
+def _segments(key: Key, points: list[date], at: Callable[[Key, date], V | None]) -> list[Segment[V]]:
     out: list[Segment[V]] = []
     for i, start in enumerate(points):
         value = at(key, start)
@@ -55,14 +45,38 @@ def _segments(key: Key, rows: tuple[Fact, ...], at: Callable[[Key, date], V | No
 
 
 def presence_segments(timeline: Timeline) -> list[Segment[Presence]]:
-    """Who is present where, as segments, in (zone, actor, start) order."""
-    out = [s for k, rows in timeline.presence_rows.items() for s in _segments(k, rows, timeline.presence_on)]
+    """Who is present where (own, derived or implied), as segments, in (zone, actor, start) order."""
+    out = [
+        s
+        for k in timeline.presence_keys
+        for s in _segments(k, timeline.presence_breakpoints(k), timeline.presence_on)
+    ]
     return sorted(out, key=lambda s: (s.zone, s.actor, s.start))
 
 
+def departure_segments(timeline: Timeline) -> list[Segment[Departure]]:
+    """Who had left where (and not come back), as segments."""
+    out = [
+        s
+        for k in timeline.presence_keys
+        for s in _segments(k, timeline.presence_breakpoints(k), timeline.departure_on)
+    ]
+    return sorted(out, key=lambda s: (s.zone, s.actor, s.start))
+
+
+def shown(p: Position) -> Position:
+    """A position as the map shows it: in force or aged (its exact age is counted in the browser)."""
+    return replace(p, age_days=0 if p.standing == "in_force" else POSITION_MAX_AGE_DAYS)
+
+
 def demand_segments(timeline: Timeline) -> list[Segment[Position]]:
-    """Who demands what about each zone, as segments, in (zone, actor, start) order."""
-    out = [s for k, rows in timeline.demand_rows.items() for s in _segments(k, rows, timeline.position_on)]
+    """Positions in force or aged on each zone, as segments; overtaken ones are left out."""
+
+    def at(key: Key, on: date) -> Position | None:
+        p = timeline.position_on(key, on)
+        return None if p is None or p.standing == "overtaken" else shown(p)
+
+    out = [s for k in timeline.demand_rows for s in _segments(k, timeline.position_breakpoints(k), at)]
     return sorted(out, key=lambda s: (s.zone, s.actor, s.start))
 
 

@@ -25,8 +25,10 @@ def test_on_this_date_answers_the_philadelphi_question(bundle: Bundle) -> None:
 
 def test_changes_since_the_previous_change_are_described(bundle: Bundle) -> None:
     text = "\n".join(panels.on_this_date(bundle, View(date(2025, 2, 9))))
-    assert "Latest change on or before this date: 9 Feb 2025" in text
-    assert "was no longer present in the Netzarim Corridor" in text
+    assert "What changed on 9 Feb 2025" in text
+    assert "left Netzarim Corridor" in text and "T048" in text
+    later = "\n".join(panels.on_this_date(bundle, View(date(2025, 2, 20))))
+    assert "latest change before this date, 9 Feb 2025" in later
 
 
 def test_actor_filter_hides_other_parties(bundle: Bundle) -> None:
@@ -40,8 +42,8 @@ def test_overlays_off_leave_out_their_sentences(bundle: Bundle) -> None:
 
 
 def test_dates_outside_the_data_say_so(bundle: Bundle) -> None:
-    assert "after the last recorded fact" in panels.on_this_date(bundle, View(date(2030, 1, 1)))[0]
-    assert "before the first recorded fact" in panels.on_this_date(bundle, View(date(1990, 1, 1)))[0]
+    assert "Later events are not shown" in panels.on_this_date(bundle, View(date(2030, 1, 1)))[0]
+    assert "Nothing is documented" in panels.on_this_date(bundle, View(date(1990, 1, 1)))[0]
 
 
 def test_positions_table_is_actor_by_zone(bundle: Bundle) -> None:

@@ -6,21 +6,24 @@ from datetime import timedelta
 
 from geo.model import Bundle
 from geo.timeline import Timeline
-from geo.timeslice import active, demand_segments, presence_segments
+from geo.timeslice import active, demand_segments, departure_segments, presence_segments, shown
 from tests.conftest import FactMaker
 
 
 def test_segments_agree_with_state_at_on_every_change_day(bundle: Bundle) -> None:
     tl = bundle.timeline
-    pres, dem = presence_segments(tl), demand_segments(tl)
+    pres, dem, left = presence_segments(tl), demand_segments(tl), departure_segments(tl)
     days = set(tl.change_dates) | {d - timedelta(days=1) for d in tl.change_dates}
     for day in sorted(days):
         state = tl.state_at(day)
         assert {(s.actor, s.zone): s.value for s in active(pres, day)} == {
             (p.actor, p.zone): p for p in state.presence
         }, day
+        assert {(s.actor, s.zone): s.value for s in active(left, day)} == {
+            (p.actor, p.zone): p for p in state.left
+        }, day
         assert {(s.actor, s.zone): s.value for s in active(dem, day)} == {
-            (p.actor, p.zone): p for p in state.demands
+            (p.actor, p.zone): shown(p) for p in state.demands + state.aged
         }, day
 
 
@@ -28,8 +31,9 @@ def test_equal_neighbouring_states_are_merged(fact: FactMaker) -> None:
     tl = Timeline([fact("F1", "2024-01-01", end="2024-02-01"), fact("D1", "2024-01-15", "demand", "remain")])
     [seg] = presence_segments(tl)
     assert (seg.start.isoformat(), seg.end.isoformat()) == ("2024-01-01", "2024-02-01")  # type: ignore[union-attr]
-    [dseg] = demand_segments(tl)
-    assert dseg.end is None
+    fresh, aged = demand_segments(tl)  # a position that is not restated ages after a year
+    assert fresh.end == aged.start == fresh.start + timedelta(days=365)
+    assert (fresh.value.standing, aged.value.standing, aged.end) == ("in_force", "aged", None)
 
 
 def test_absence_makes_no_segment(fact: FactMaker) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -177,11 +178,11 @@ CASES: dict[str, tuple[Mutation, list[str]]] = {
         _write(
             "zones.csv",
             (
-                b"id,name,name_ar,name_he,geometry,feature,note\n"
-                b"gaza_strip,Gaza Strip,,,outline,gaza_strip,a,b\n"
+                b"id,name,name_ar,name_he,geometry,feature,within,note\n"
+                b"gaza_strip,Gaza Strip,,,outline,gaza_strip,,a,b\n"
             ),
         ),
-        ["zones.csv", "line 2", "has 8 cells, the header has 7"],
+        ["zones.csv", "line 2", "has 9 cells, the header has 8"],
     ),
     "csv-not-utf8": (
         _write("sources.csv", "id,title\nS1,Caf\u00e9\n".encode("latin-1")),
@@ -269,8 +270,8 @@ CASES: dict[str, tuple[Mutation, list[str]]] = {
         ["zones.csv", "line 7 (rafah_crossing)", "feature='coastline'", "Point"],
     ),
     "actor-member-unknown": (
-        lambda lc: lc.edit_row("actors.csv", "id", "mediators", members="Egypt Turkey"),
-        ["actors.csv", "line 8 (mediators)", "members='Turkey'"],
+        lambda lc: lc.edit_row("actors.csv", "id", "mediators", members="Egypt Atlantis"),
+        ["actors.csv", "line 8 (mediators)", "members='Atlantis'"],
     ),
     "extent-width": (
         lambda lc: lc.edit_row("zone_extents.csv", "valid_from", "2024-07-01", width_m="wide"),
@@ -324,11 +325,17 @@ CASES: dict[str, tuple[Mutation, list[str]]] = {
 }
 
 
+def _unpin(text: str) -> str:
+    return re.sub(r"line \d+ \(", "line N (", text)
+
+
 @pytest.mark.parametrize("case", CASES, ids=list(CASES))
 def test_each_rule_reports_file_row_and_field(layers_copy: LayersCopy, case: str) -> None:
     mutate, expected = CASES[case]
     mutate(layers_copy)
-    problems = layers_copy.problems()
+    # Rows are named by id; their line numbers move as facts are added, so they are not pinned.
+    problems = [_unpin(p) for p in layers_copy.problems()]
+    expected = [_unpin(e) for e in expected]
     assert problems, "the broken copy validated"
     assert any(all(e in p for e in expected) for p in problems) or all(
         any(e in p for p in problems) for e in expected

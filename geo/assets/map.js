@@ -194,14 +194,56 @@ function gcmInit(map, G) {
     openPopup(latlng, h("div", null, zoneTitle(zid),
       h("p", { class: "gcm-claim", text: a.name + ": " + fmt("status." + row[4]) }),
       h("p", { class: "gcm-muted", text: fmt("map.present_since", { date: showDay(row[6]) }) }),
+      row[7] && row[7].length ? h("p", { class: "gcm-note", text: fmt("map.within", { zones: row[7].map(function (z) { return G.zones[z].name; }).join(", ") }) }) : null,
+      row[8] && !(row[7] && row[7].length) ? h("p", { class: "gcm-note", text: fmt("map.implied") }) : null,
       factBlock(row[5])));
   }
   function demandPopup(zid, row, latlng) {
     var a = G.actors[row[1]];
+    var aged = row[8] === "aged";
     openPopup(latlng, h("div", null, zoneTitle(zid),
       h("p", { class: "gcm-claim", text: a.name + ": " + fmt("position." + row[4]) }),
       h("p", { class: "gcm-muted", text: fmt("map.position_since", { date: showDay(row[6]) }) }),
+      aged ? h("p", { class: "gcm-note", text: fmt("map.aged", { age: ageWords(row[9], st.date, true) }) }) : null,
+      row[10] ? h("p", { class: "gcm-note", text: fmt("map.met_long", { date: showDay(row[10]) }) }) : null,
       row[7].map(factBlock)));
+  }
+  function leftPopup(zid, row, latlng) {
+    var a = G.actors[row[1]];
+    openPopup(latlng, h("div", null, zoneTitle(zid),
+      h("p", { class: "gcm-claim", text: fmt("map.left_long", { actor: a.name, date: showDay(row[4]) }) }),
+      h("p", { class: "gcm-muted", text: fmt("map.left_how_" + row[6]) }),
+      factBlock(row[5])));
+  }
+  function agreementPopup(zid, g, latlng) {
+    var d = st.date;
+    var since = g.periods.filter(function (p) { return holds(p[0], p[1], d); })[0];
+    var zones = coverZones(zid);
+    var terms = g.terms.filter(function (t) { return zones.indexOf(t[0]) >= 0 && t[2] <= d; });
+    var roles = g.roles.filter(function (r) { return r[2] <= d; });
+    openPopup(latlng, h("div", null, zoneTitle(zid),
+      h("p", { class: "gcm-claim", text: g.name }),
+      h("p", { class: "gcm-muted", text: fmt("map.agreement_in_force", { date: showDay(since ? since[0] : "") }) }),
+      h("p", { class: "gcm-claim", text: fmt("map.agreement_roles") }),
+      h("ul", null, roles.map(function (r) { return h("li", { text: (G.actors[r[0]] || { name: r[0] }).name + ": " + fmt("role." + r[1]) }); })),
+      h("p", { class: "gcm-claim", text: fmt("map.agreement_terms") }),
+      terms.map(function (t) { return factBlock(t[1]); })));
+  }
+  function coverZones(zid) {
+    var out = [zid], z = G.zones[zid];
+    while (z && z.within && out.indexOf(z.within) < 0) { out.push(z.within); z = G.zones[z.within]; }
+    return out;
+  }
+  function agreementsFor(zid, d) {
+    var zones = coverZones(zid);
+    return (G.agreements || []).filter(function (g) {
+      return g.periods.some(function (p) { return holds(p[0], p[1], d); }) &&
+        g.terms.some(function (t) { return zones.indexOf(t[0]) >= 0 && t[2] <= d; });
+    });
+  }
+  function ageWords(lastStated, d, long) {
+    var days = (Date.parse(d + "T00:00:00Z") - Date.parse(lastStated + "T00:00:00Z")) / 864e5;
+    return fmt(long ? "map.months_long" : "map.months", { n: Math.round(days / 30.44) });
   }
   function zonePopup(zid, latlng) {
     var d = st.date, z = G.zones[zid];
@@ -234,14 +276,20 @@ function gcmInit(map, G) {
       style: { "--gcm-c": a.colour, "--gcm-t": a.text }, onclick: onclick
     }, h("span", { class: "gcm-sw", "aria-hidden": "true" }), label);
   }
-  function renderCards(d, pres, dem) {
+  function renderCards(d, pres, dem, gone) {
     Object.keys(cards).forEach(function (zid) {
       var c = cards[zid], z = G.zones[zid];
       var latlng = L.latLng(z.card[0], z.card[1]);
       var p = st.overlays.has("presence") ? (pres[zid] || []).filter(function (r) { return st.actors.has(r[1]); }) : [];
       var q = st.overlays.has("demands") ? (dem[zid] || []).filter(function (r) { return st.actors.has(r[1]); }) : [];
       var ev = G.events.filter(function (e) { return G.facts[e[0]].zone === zid && (e[2] === null ? e[1] === d : holds(e[1], e[2], d)); });
-      var show = p.length + q.length + ev.length > 0;
+      var lf = st.overlays.has("presence") ? (gone[zid] || []).filter(function (r) { return st.actors.has(r[1]); }) : [];
+      var ag = st.overlays.has("demands") && zid !== "gaza_strip" ? agreementsFor(zid, d).filter(function (g) {
+        return !g.terms.some(function (t) { return t[0] === "gaza_strip"; }) || g.terms.some(function (t) { return t[0] === zid; });
+      }) : [];
+      if (zid === "gaza_strip" && st.overlays.has("demands")) ag = agreementsFor(zid, d);
+      var count = p.length + q.length + ev.length + lf.length + ag.length;
+      var show = count > 0;
       c.box.replaceChildren();
       var small = compact() && !st.expanded.has(zid);
       c.box.classList.toggle("gcm-compact", small);
@@ -249,7 +297,7 @@ function gcmInit(map, G) {
         c.box.append(h("button", {
           type: "button", class: "gcm-card-title gcm-card-toggle", "aria-expanded": small ? "false" : "true",
           onclick: function () { if (st.expanded.has(zid)) st.expanded.delete(zid); else st.expanded.add(zid); render(); }
-        }, (small ? "▸ " : "▾ ") + z.name.split(" (")[0] + (small ? " · " + (p.length + q.length + ev.length) : "")));
+        }, (small ? "▸ " : "▾ ") + z.name.split(" (")[0] + (small ? " · " + count : "")));
       }
       if (show && !small) {
         if (!compact()) c.box.append(h("div", { class: "gcm-card-title", text: z.name }));
@@ -259,10 +307,23 @@ function gcmInit(map, G) {
           return chip("gcm-p", r[1], words, function () { presencePopup(zid, r, latlng); },
             G.actors[r[1]].name + ": " + fmt("status." + r[4]) + ". " + fmt("map.details"));
         })));
+        if (lf.length) c.box.append(h("div", { class: "gcm-chips", "aria-label": fmt("map.presence") }, lf.map(function (r) {
+          var words = G.actors[r[1]].short + " · " + fmt("map.left", { date: showDay(r[4]) });
+          return chip("gcm-left", r[1], words, function () { leftPopup(zid, r, latlng); },
+            fmt("map.left_long", { actor: G.actors[r[1]].name, date: showDay(r[4]) }) + ". " + fmt("map.details"));
+        })));
         if (q.length) c.box.append(h("div", { class: "gcm-chips", "aria-label": fmt("map.demands") }, q.map(function (r) {
-          var words = G.actors[r[1]].short + " " + (G.symbols[r[4]] || "") + " " + fmt("chip." + r[4]);
-          return chip("gcm-d", r[1], words, function () { demandPopup(zid, r, latlng); },
-            G.actors[r[1]].name + ": " + fmt("position." + r[4]) + ". " + fmt("map.details"));
+          var aged = r[8] === "aged";
+          var words = G.actors[r[1]].short + " " + (G.symbols[r[4]] || "") + " " + fmt("chip." + r[4]) +
+            (aged ? " · " + fmt("map.aged_short", { age: ageWords(r[9], d) }) : "") +
+            (r[10] ? " · ✓ " + fmt("map.met", { date: showDay(r[10]) }) : "");
+          return chip("gcm-d" + (aged ? " gcm-aged" : ""), r[1], words, function () { demandPopup(zid, r, latlng); },
+            G.actors[r[1]].name + ": " + fmt("position." + r[4]) +
+            (aged ? " (" + fmt("map.aged", { age: ageWords(r[9], d, true) }) + ")" : "") + ". " + fmt("map.details"));
+        })));
+        if (ag.length) c.box.append(h("div", { class: "gcm-chips" }, ag.map(function (g) {
+          return h("button", { type: "button", class: "gcm-chip gcm-agr", onclick: function () { agreementPopup(zid, g, latlng); } },
+            fmt("map.agreement_chip", { name: g.name }));
         })));
         if (ev.length) c.box.append(h("div", { class: "gcm-chips" }, ev.map(function (e) {
           return h("button", { type: "button", class: "gcm-chip gcm-e", onclick: function () { openPopup(latlng, h("div", null, zoneTitle(zid), factBlock(e[0]))); } },
@@ -322,6 +383,8 @@ function gcmInit(map, G) {
     var pres = {}, dem = {};
     active(G.presence, d).forEach(function (r) { (pres[r[0]] = pres[r[0]] || []).push(r); });
     active(G.demands, d).forEach(function (r) { (dem[r[0]] = dem[r[0]] || []).push(r); });
+    var gone = {};
+    active(G.left || [], d).forEach(function (r) { (gone[r[0]] = gone[r[0]] || []).push(r); });
     shapes.forEach(function (s) {
       var on = holds(s.sh.from, s.sh.to, d);
       if (on && !s.on) s.layer.addTo(map);
@@ -330,14 +393,17 @@ function gcmInit(map, G) {
       if (!on) return;
       var here = st.overlays.has("presence") ? (pres[s.sh.zone] || []).filter(function (r) { return st.actors.has(r[1]); }) : [];
       var held = here.length > 0;
+      var left = !held && st.overlays.has("presence") ? (gone[s.sh.zone] || []).filter(function (r) { return st.actors.has(r[1]); }) : [];
       var style = { color: "#2b2b2b", weight: 2, opacity: 0.9, dashArray: s.sh.dash,
         fillColor: held ? "url(#" + hatchId[here[0][1]] + ")" : "#8c8c8c", fillOpacity: held ? 1 : 0.12 };
+      // A zone a force has left: a dotted edge in its colour, no hatching.
+      if (left.length) style = { color: G.actors[left[0][1]].colour, weight: 3, opacity: 0.95, dashArray: "2 5", fillColor: "#8c8c8c", fillOpacity: 0.08 };
       if (s.kind === "LineString" || s.kind === "MultiLineString") {
         style = { color: held ? G.actors[here[0][1]].colour : "#6b6b6b", weight: held ? 7 : 4, opacity: 0.75, dashArray: s.sh.dash };
       }
       s.layer.setStyle(style);
     });
-    renderCards(d, pres, dem);
+    renderCards(d, pres, dem, gone);
     syncControls();
     if (!compact()) declutter();
     root.setAttribute("data-gcm-date", d);
@@ -458,6 +524,8 @@ function gcmInit(map, G) {
       h("ul", null,
         h("li", null, h("span", { class: "gcm-key gcm-key-hatch", "aria-hidden": "true" }), " " + fmt("map.legend_hatch")),
         h("li", null, h("span", { class: "gcm-key gcm-key-dashed", "aria-hidden": "true" }), " " + fmt("map.legend_dashed")),
+        h("li", null, h("span", { class: "gcm-key gcm-key-left", "aria-hidden": "true" }), " " + fmt("map.legend_left")),
+        h("li", null, h("span", { class: "gcm-key gcm-key-aged", "aria-hidden": "true" }), " " + fmt("map.legend_aged")),
         h("li", null, h("span", { class: "gcm-key gcm-key-border", "aria-hidden": "true" }), " " + fmt("map.legend_border")),
         h("li", null, h("span", { class: "gcm-key gcm-key-1949", "aria-hidden": "true" }), " " + fmt("map.legend_1949")),
         h("li", null, h("span", { class: "gcm-key gcm-key-axis", "aria-hidden": "true" }), " " + fmt("map.legend_axis"))),
