@@ -19,8 +19,9 @@ from shapely.validation import explain_validity
 
 from geo import tables
 from geo._errors import Problem
+from geo.bundle import Bundle
 from geo.io import count_items, read_json, read_table, sha256_of
-from geo.model import Bundle, Feature, LayerFile
+from geo.model import Feature, LayerFile
 from geo.settings import (
     FEATURE_QUALITIES,
     FEATURE_REQUIRED,
@@ -237,7 +238,7 @@ def _get(obj: Any, key: str) -> Any:
 
 
 def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Problem], Bundle | None]:
-    """Validate the folder and, if nothing is wrong, build its :class:`~geo.model.Bundle`.
+    """Validate the folder and, if nothing is wrong, build its :class:`~geo.bundle.Bundle`.
 
     ``today`` enables the check that no fact is dated in the future; it is an argument so that
     the result never depends on the clock.

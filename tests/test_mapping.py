@@ -10,7 +10,7 @@ import pytest
 
 import geo
 from geo import mapping
-from geo.model import Bundle
+from geo.bundle import Bundle
 from geo.urlstate import View
 from tests.conftest import LayersCopy
 
