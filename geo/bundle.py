@@ -35,6 +35,7 @@ class Bundle:
     root: Path
     files: tuple[LayerFile, ...]
     features: Mapping[str, Feature]
+    layers: Mapping[str, gpd.GeoDataFrame] = field(repr=False)  # read-only by convention
     zones: Mapping[str, Zone]
     actors: Mapping[str, Actor]
     sources: Mapping[str, Source]
@@ -82,11 +83,5 @@ class Bundle:
         return self.timeline.changes(start, end)
 
     def to_geodataframe(self, name: str) -> gpd.GeoDataFrame:
-        """One layer as a GeoDataFrame in EPSG:4326, for analysis outside the app."""
-        import geopandas as gpd
-
-        from geo.settings import CRS_LONLAT
-
-        features = self.layer(name)
-        records = [dict(f.properties) for f in features]
-        return gpd.GeoDataFrame(records, geometry=[f.geometry for f in features], crs=CRS_LONLAT)
+        """A copy of one layer's GeoDataFrame (EPSG:4326), by file stem, for analysis outside the app."""
+        return self.layers[name].copy()
