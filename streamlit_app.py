@@ -77,10 +77,16 @@ with today:
 with positions:
     st.subheader(t("app.presence_heading"))
     held = panels.presence_table(bundle, current)
-    st.markdown(panels.table_md(held)) if len(held) else st.info(t("app.no_presence"))
+    if len(held):
+        st.markdown(panels.table_md(held))
+    else:
+        st.info(t("app.no_presence"))
     st.subheader(t("app.positions_heading"))
     table = panels.positions_table(bundle, current)
-    st.markdown(panels.table_md(table, index=True)) if len(table) else st.info(t("app.no_positions"))
+    if len(table):
+        st.markdown(panels.table_md(table, index=True))
+    else:
+        st.info(t("app.no_positions"))
 with sources:
     facts = panels.sources_table(bundle, current)
     if len(facts):

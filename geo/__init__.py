@@ -15,7 +15,8 @@ from datetime import date
 from pathlib import Path
 
 from geo._errors import DateError, GeoError, Problem, ValidationError
-from geo.model import Actor, Bundle, Extent, Fact, Feature, Figure, LayerFile, Source, Zone
+from geo.bundle import Bundle
+from geo.model import Actor, Extent, Fact, Feature, Figure, LayerFile, Source, Zone
 from geo.settings import CRS_LONLAT, CRS_METRIC, DEFAULT_LAYERS_DIR
 from geo.timeline import Changes, Position, Presence, State, Timeline, state_at
 from geo.validate import inspect_layers, write_manifest

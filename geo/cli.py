@@ -11,8 +11,8 @@ from pathlib import Path
 
 from geo import report
 from geo._errors import DateError, ValidationError
+from geo.bundle import Bundle
 from geo.io import parse_day
-from geo.model import Bundle
 from geo.settings import DEFAULT_LAYERS_DIR
 from geo.validate import freshness_warnings, inspect_layers, write_manifest
 

@@ -1,4 +1,4 @@
-"""Read the files of a layers folder into plain rows; parse only, judge nothing."""
+"""Read the files of a layers folder into plain rows and GeoDataFrames; parse only, judge nothing."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
+
 from geo._errors import DateError, Problem
+from geo.settings import CRS_LONLAT
 
 Row = tuple[int, dict[str, str]]  # (line number in the file, cells)
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -99,6 +102,19 @@ def read_table(path: Path, columns: tuple[str, ...]) -> tuple[list[Row], list[Pr
     except csv.Error as e:
         problems.append(Problem(path.name, f"line {reader.line_num}", "", "", f"not valid CSV ({e})"))
     return rows, problems
+
+
+def layer_frame(features: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+    """GeoJSON features as a GeoDataFrame in EPSG:4326: one column per property, geometry last.
+
+    Give it only features that :func:`geo.validate.check_geojson` passed: geopandas reports
+    bad input with less precision than the checks (which name file, feature and field).
+    A property a feature lacks is missing (NaN) in its row.
+    """
+    keys: dict[str, None] = {}  # every property, in the order first seen
+    for f in features:
+        keys.update(dict.fromkeys(f["properties"]))
+    return gpd.GeoDataFrame.from_features(features, crs=CRS_LONLAT, columns=[*keys, "geometry"])
 
 
 def count_items(path: Path) -> int:

@@ -26,8 +26,8 @@ from jinja2 import Template
 from shapely.geometry import mapping as to_geojson
 from shapely.geometry.base import BaseGeometry
 
+from geo.bundle import Bundle
 from geo.i18n import messages
-from geo.model import Bundle
 from geo.settings import POSITIONS, PRESENCE_STATUSES
 from geo.style import (
     POSITION_SYMBOLS,

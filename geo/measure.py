@@ -1,7 +1,9 @@
 """Lengths, areas and shares, always measured in metres in EPSG:32636.
 
 Geometries are stored in EPSG:4326 (degrees); every function here projects first. Passing a
-geometry that is already projected is refused, because its "degrees" would be metres.
+geometry that is already projected is refused, because its "degrees" would be metres. Single
+geometries are projected with pyproj; layers (GeoSeries, GeoDataFrames) with geopandas'
+``to_crs``, which reads the CRS the layer declares.
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
@@ -25,11 +29,13 @@ def _transformer(src: str, dst: str) -> Transformer:
 def _check_lonlat(geom: BaseGeometry) -> None:
     if geom.is_empty:
         return
-    minx, miny, maxx, maxy = geom.bounds
+    _check_bounds(geom.bounds)
+
+
+def _check_bounds(bounds: tuple[float, float, float, float]) -> None:
+    minx, miny, maxx, maxy = bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise ValueError(
-            f"geometry bounds {geom.bounds} are not longitude/latitude; pass EPSG:4326 geometries"
-        )
+        raise ValueError(f"geometry bounds {bounds} are not longitude/latitude; pass EPSG:4326 geometries")
 
 
 def to_metric(geom: BaseGeometry) -> BaseGeometry:
@@ -65,3 +71,26 @@ def share_of(part: BaseGeometry, whole: BaseGeometry) -> float:
     if whole_area == 0:
         raise ValueError("the whole has no area")
     return area_km2(part.intersection(whole)) / whole_area
+
+
+def layer_to_metric(layer: gpd.GeoSeries | gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """A layer's geometries projected to EPSG:32636 with ``to_crs``; a layer with no CRS is refused."""
+    geoms = layer.geometry if isinstance(layer, gpd.GeoDataFrame) else layer
+    if geoms.crs is None:
+        raise ValueError("the layer has no CRS; declare EPSG:4326 (longitude/latitude) before measuring")
+    if geoms.crs.is_geographic and not geoms.is_empty.all():
+        minx, miny, maxx, maxy = (float(b) for b in geoms.total_bounds)
+        _check_bounds((minx, miny, maxx, maxy))
+    return geoms.to_crs(CRS_METRIC)
+
+
+def lengths_km(layer: gpd.GeoSeries | gpd.GeoDataFrame) -> pd.Series[float]:
+    """Length of each geometry of a layer in kilometres, index kept."""
+    km: pd.Series[float] = layer_to_metric(layer).length / 1000.0
+    return km
+
+
+def areas_km2(layer: gpd.GeoSeries | gpd.GeoDataFrame) -> pd.Series[float]:
+    """Area of each geometry of a layer in square kilometres, index kept."""
+    km2: pd.Series[float] = layer_to_metric(layer).area / 1e6
+    return km2

@@ -1,21 +1,17 @@
-"""Frozen records of the data: sources, facts, features, zones, and the bundle."""
+"""Frozen records of the data: sources, facts, features, zones, actors, extents, figures, files.
+
+Records hold data only; this module imports nothing else from ``geo`` but its settings, so
+that every other module can import it (see ``tests/test_architecture.py``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from shapely.geometry.base import BaseGeometry
-
-if TYPE_CHECKING:
-    import geopandas as gpd
-
-    from geo.timeline import Changes, State, Timeline
-    from geo.zones import ZoneShape
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,73 +196,3 @@ class Agreement:
     periods: tuple[AgreementPeriod, ...]
     roles: tuple[AgreementRole, ...]
     note: str = ""
-
-
-@dataclass(frozen=True)
-class Bundle:
-    """Everything in a validated layers folder; immutable once loaded.
-
-    Build it with :func:`geo.load_bundle`, never by hand.
-    """
-
-    root: Path
-    files: tuple[LayerFile, ...]
-    features: Mapping[str, Feature]
-    zones: Mapping[str, Zone]
-    actors: Mapping[str, Actor]
-    sources: Mapping[str, Source]
-    facts: tuple[Fact, ...]
-    extents: tuple[Extent, ...]
-    figures: tuple[Figure, ...]
-    agreements: Mapping[str, Agreement]
-    researched: dt.date | None
-    timeline: Timeline = field(repr=False)
-    shapes: Mapping[tuple[str, dt.date], ZoneShape] = field(repr=False)
-
-    @property
-    def strip(self) -> BaseGeometry:
-        """The Gaza Strip outline (EPSG:4326)."""
-        return self.features["gaza_strip"].geometry
-
-    @cached_property
-    def strip_area_km2(self) -> float:
-        """Area of the strip outline, measured in EPSG:32636."""
-        from geo.measure import area_km2
-
-        return area_km2(self.strip)
-
-    @property
-    def data_as_of(self) -> dt.date:
-        """The latest date any fact speaks of: where the data ends."""
-        return self.timeline.last_date
-
-    @property
-    def data_from(self) -> dt.date:
-        return self.timeline.first_date
-
-    def fact(self, fact_id: str) -> Fact:
-        return self.timeline.by_id[fact_id]
-
-    def source_of(self, fact: Fact) -> Source:
-        return self.sources[fact.source_id]
-
-    def layer(self, name: str) -> tuple[Feature, ...]:
-        """Features of one GeoJSON file, by file stem (``places``, ``borders``...)."""
-        return tuple(f for f in self.features.values() if f.layer == name)
-
-    def state_at(self, on: dt.date) -> State:
-        """Presence, demands and events on one day; see :mod:`geo.timeline`."""
-        return self.timeline.state_at(on)
-
-    def changes(self, start: dt.date, end: dt.date) -> Changes:
-        return self.timeline.changes(start, end)
-
-    def to_geodataframe(self, name: str) -> gpd.GeoDataFrame:
-        """One layer as a GeoDataFrame in EPSG:4326, for analysis outside the app."""
-        import geopandas as gpd
-
-        from geo.settings import CRS_LONLAT
-
-        features = self.layer(name)
-        records = [dict(f.properties) for f in features]
-        return gpd.GeoDataFrame(records, geometry=[f.geometry for f in features], crs=CRS_LONLAT)

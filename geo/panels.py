@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from geo.bundle import Bundle
 from geo.i18n import t
-from geo.model import Bundle
 from geo.report import actor_name, age_words, change_dict, change_words, overtaker_words, state_dict
 from geo.style import POSITION_SYMBOLS
 from geo.urlstate import View

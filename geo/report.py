@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from geo.bundle import Bundle
 from geo.i18n import t
-from geo.model import Bundle, Fact
+from geo.model import Fact
 from geo.timeline import Change, Departure, InForce, Position, Presence, State
 from geo.zones import SCHEMATIC, ZoneShape, zone_shape
 

@@ -538,20 +538,20 @@ def read_agreements(
 
     c = _Rows("agreements.csv")
     agreements: dict[str, Agreement] = {}
-    for agreement_id, (line, row, concluded, fact_ids) in heads.items():
-        w = c.where(line, row)
+    for agreement_id, (line, head, concluded, fact_ids) in heads.items():
+        w = c.where(line, head)
         these = tuple(sorted(role_rows.get(agreement_id, []), key=lambda r: (r.since, r.actor)))
         if not any(r.role == "party" for r in these):
             c.add(w, "id", agreement_id, "an agreement needs at least one party in agreement_roles.csv")
             continue
         agreements[agreement_id] = Agreement(
             agreement_id,
-            row["name"],
+            head["name"],
             concluded,
             fact_ids,
             tuple(by_agreement.get(agreement_id, [])),
             these,
-            row["note"],
+            head["note"],
         )
     problems += c.problems
     return agreements, problems

@@ -295,9 +295,9 @@ class Timeline:
                 terms[f.agreement].append(f)
         self.terms: Mapping[str, tuple[Fact, ...]] = MappingProxyType({g: tuple(v) for g, v in terms.items()})
         days = {f.date for f in self.facts} | {f.end for f in self.facts if f.end}
-        for a in self.agreements:
-            days |= {p.start for p in a.periods} | {p.end for p in a.periods if p.end}
-            days |= {r.since for r in a.roles}
+        for g in self.agreements:
+            days |= {p.start for p in g.periods} | {p.end for p in g.periods if p.end}
+            days |= {r.since for r in g.roles}
         self.change_dates: tuple[date, ...] = tuple(sorted(days))
         self._own_days = {k: [r.date for r in rows] for k, rows in self.presence_rows.items()}
         self._moments = {
@@ -635,15 +635,17 @@ class Timeline:
                 # Between two derived presences the zones within report their own changes.
                 out.append(Change("status_changed", k[1], k[0], b.fact, f"{a.status}>{b.status}"))
         for k in self._demands:
-            a, b = self.position_on(k, before), self.position_on(k, on)
-            if b is None:
+            old, new = self.position_on(k, before), self.position_on(k, on)
+            if new is None:
                 continue
-            if b.overtaken is not None and b.overtaken.on == on:
+            if new.overtaken is not None and new.overtaken.on == on:
                 out.append(
-                    Change("position_overtaken", k[1], k[0], b.overtaken.fact, b.overtaken.agreement or None)
+                    Change(
+                        "position_overtaken", k[1], k[0], new.overtaken.fact, new.overtaken.agreement or None
+                    )
                 )
-            elif b.standing == "aged" and (a is None or a.standing != "aged"):
-                out.append(Change("position_aged", k[1], k[0], b.fact, b.position))
+            elif new.standing == "aged" and (old is None or old.standing != "aged"):
+                out.append(Change("position_aged", k[1], k[0], new.fact, new.position))
         for f in self._point_events.get(on, ()) + tuple(f for f in self._interval_events if f.date == on):
             out.append(Change("event", f.zone, f.actor, f.id, f.kind))
         for f in self.facts:

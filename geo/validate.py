@@ -12,16 +12,19 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
 from geo import tables
 from geo._errors import Problem
+from geo.bundle import Bundle
 from geo.contradictions import contradictions
-from geo.io import count_items, read_json, read_table, sha256_of
-from geo.model import Bundle, Feature, LayerFile
+from geo.io import count_items, layer_frame, read_json, read_table, sha256_of
+from geo.model import Feature, LayerFile
 from geo.settings import (
     FEATURE_QUALITIES,
     FEATURE_REQUIRED,
@@ -132,8 +135,11 @@ def check_manifest(root: Path) -> tuple[list[LayerFile], date | None, list[Probl
 
 def check_geojson(
     root: Path, name: str, types: tuple[str, ...], declared: str | None
-) -> tuple[list[Feature], list[Problem]]:
-    """Features of one GeoJSON file: CRS, geometry validity and type, required properties."""
+) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Features of one GeoJSON file: CRS, geometry validity and type, required properties.
+
+    Returns the GeoJSON features that pass, for :func:`geo.io.layer_frame` to load.
+    """
     data, problems = read_json(root / name)
     if data is None:
         return [], problems
@@ -152,8 +158,7 @@ def check_geojson(
     raw = data.get("features")
     if not isinstance(raw, list):
         return [], [*problems, Problem(name, "", "features", "", "must be a list")]
-    features: list[Feature] = []
-    layer = name.removesuffix(".geojson")
+    features: list[dict[str, Any]] = []
     for i, item in enumerate(raw, start=1):
         props = _get(item, "properties")
         fid = str(props.get("id", "")) if isinstance(props, dict) else ""
@@ -220,8 +225,23 @@ def check_geojson(
             problems.append(Problem(name, where, "id", fid, "must be 1-64 letters, digits, '_', '.' or '-'"))
             ok = False
         if ok:
-            features.append(Feature(fid, layer, geom, MappingProxyType(dict(props))))
+            features.append(item)
     return features, problems
+
+
+def features_of(frame: gpd.GeoDataFrame, layer: str) -> list[Feature]:
+    """One record per row of a layer's frame, sharing its geometries; missing properties left out."""
+    columns = [c for c in frame.columns if c != "geometry"]
+    values = [frame[c].tolist() for c in columns]
+    features = []
+    for i, geom in enumerate(frame.geometry):
+        props = {c: v[i] for c, v in zip(columns, values, strict=True) if not _missing(v[i])}
+        features.append(Feature(str(props.get("id", "")), layer, geom, MappingProxyType(props)))
+    return features
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and bool(pd.isna(value)))
 
 
 def _geometry_type(path: Path) -> str | None:
@@ -239,7 +259,7 @@ def _get(obj: Any, key: str) -> Any:
 
 
 def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Problem], Bundle | None]:
-    """Validate the folder and, if nothing is wrong, build its :class:`~geo.model.Bundle`.
+    """Validate the folder and, if nothing is wrong, build its :class:`~geo.bundle.Bundle`.
 
     ``today`` enables the check that no fact is dated in the future; it is an argument so that
     the result never depends on the clock.
@@ -252,10 +272,13 @@ def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Probl
     problems += found
     declared = {e.file: e.geometry_type for e in entries}
     features: dict[str, Feature] = {}
+    layers: dict[str, gpd.GeoDataFrame] = {}
     for name, types in GEOJSON_FILES.items():
         items, found = check_geojson(root, name, types, declared.get(name))
         problems += found
-        for f in items:
+        layer = name.removesuffix(".geojson")
+        layers[layer] = layer_frame(items)  # geopandas loads what the checks passed
+        for f in features_of(layers[layer], layer):
             if f.id in features:
                 problems.append(
                     Problem(
@@ -334,6 +357,7 @@ def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Probl
         root=root,
         files=tuple(entries),
         features=MappingProxyType(features),
+        layers=MappingProxyType(layers),
         zones=MappingProxyType(zones),
         actors=MappingProxyType(actors),
         sources=MappingProxyType(sources),

@@ -7,6 +7,9 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
+import geo
+from geo.panels import day
+
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
 
@@ -27,12 +30,29 @@ def text(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
+LAST = geo.load_bundle().data_as_of
+
+
 def test_opens_on_the_latest_data_by_default() -> None:
     at = run()
-    assert header(at).startswith("As of **28 May 2026**")
-    assert "The data runs to 28 May 2026" in header(at)
-    assert at.query_params["date"] == "2026-05-28"
+    assert header(at).startswith(f"As of **{day(LAST)}**")
+    assert f"The data runs to {day(LAST)}" in header(at)
+    assert at.query_params["date"] == LAST.isoformat()
     assert not at.warning
+
+
+def test_each_tab_shows_only_what_it_should() -> None:
+    """No object dump (Streamlit 'magic'), no exception, no empty table, in any tab."""
+    for date in ("2005-09-12", "2024-08-22", "2026-03-01", "2031-01-01"):
+        at = run(date=date)
+        assert not at.exception
+        assert not [e for e in at.get("help")], date  # st.help is what magic echoes
+        dumps = [m.value for m in at.markdown if "DeltaGenerator" in m.value]
+        assert not dumps, date
+        for tab in at.tabs:
+            shown = [m.value for m in tab.markdown] + [i.value for i in tab.info]
+            assert shown, (date, tab.label)
+            assert all("| --- |" not in v or v.count("\n") > 1 for v in shown), (date, tab.label)
 
 
 def test_a_shared_link_restores_the_date_and_layers() -> None:
@@ -50,8 +70,8 @@ def test_bad_values_warn_and_fall_back() -> None:
     warnings = [w.value for w in at.warning]
     assert len(warnings) == 4
     assert any("2024\\-13\\-45" in w for w in warnings)  # the value, escaped for Markdown
-    assert header(at).startswith("As of **28 May 2026**")
-    assert at.query_params["date"] == "2026-05-28" and "layers" not in at.query_params
+    assert header(at).startswith(f"As of **{day(LAST)}**")
+    assert at.query_params["date"] == LAST.isoformat() and "layers" not in at.query_params
 
 
 def test_hostile_url_values_are_escaped_in_warnings() -> None:

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+import geo
 from bench.server import CHROMIUM, CHROMIUM_FLAGS, streamlit
 from geo.urlstate import View
 
@@ -147,8 +148,13 @@ def test_changing_the_date_in_the_map_updates_map_panel_and_url(page: Page, app_
     netzarim = card(frame, "netzarim")
     assert netzarim.get_by_role("button").filter(has_text="Mediators · present").count() == 1
     assert netzarim.get_by_role("button").filter(has_text="IDF · present").count() == 0  # withdrew 9 Feb
+    assert netzarim.get_by_role("button").filter(has_text="IDF · left").filter(has_text="2025").count() == 1
+    # the January 2025 agreement is in force, with its terms for the corridor one click away
+    agreement = netzarim.locator(".gcm-agr").first
+    agreement.click()
+    frame.locator(".gcm-popup").get_by_text("Its terms for this zone").wait_for()
     page.page.get_by_text("As of 10 Feb 2025").wait_for()
-    page.page.get_by_text("was no longer present in the Netzarim Corridor").wait_for()
+    page.page.get_by_text("left Netzarim Corridor").first.wait_for()
     frame.get_by_role("button", name="Previous change").click()
     frame.locator(".gcm-root[data-gcm-date='2025-02-09']").wait_for()
     page.shot("truce-2025-02-09.png")
@@ -179,8 +185,8 @@ def test_play_steps_through_the_changes_and_pauses(page: Page, app_url: str) -> 
 
 
 def test_a_shared_link_restores_layers_actors_and_view(page: Page, app_url: str) -> None:
-    frame = page.open(f"{app_url}/?date=2025-02-10&layers=demands&actors=Hamas,Egypt&view=31.3,34.3,12")
-    frame.locator(".gcm-root[data-gcm-date='2025-02-10']").wait_for()
+    frame = page.open(f"{app_url}/?date=2025-03-12&layers=demands&actors=Hamas,Egypt&view=31.3,34.3,12")
+    frame.locator(".gcm-root[data-gcm-date='2025-03-12']").wait_for()
     assert frame.locator(".gcm-chip.gcm-p").count() == 0  # presence overlay off
     shown = set(frame.locator(".gcm-chip.gcm-d").all_inner_texts())
     assert shown and all(t.startswith(("Hamas", "Egypt")) for t in shown)
@@ -195,7 +201,8 @@ def test_a_shared_link_restores_layers_actors_and_view(page: Page, app_url: str)
 def test_a_bad_link_warns_and_still_draws(page: Page, app_url: str) -> None:
     frame = page.open(f"{app_url}/?date=2024-99-99&layers=<b>x</b>")
     page.page.get_by_text("is not a date in the form YYYY-MM-DD").wait_for()
-    frame.locator(".gcm-root[data-gcm-date='2026-05-28']").wait_for()
+    last = geo.load_bundle().data_as_of.isoformat()
+    frame.locator(f".gcm-root[data-gcm-date='{last}']").wait_for()
     assert page.page.locator("b", has_text="x").count() == 0  # the hostile value stayed text
 
 

@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 
 from geo import settings
+from geo.bundle import Bundle
 from geo.io import count_items, sha256_of
 from geo.measure import area_km2, length_km
-from geo.model import Bundle
 from tests.conftest import LAYERS
 
 README = (LAYERS / "README.md").read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ import pytest
 
 import geo
 from geo import mapping
-from geo.model import Bundle
+from geo.bundle import Bundle
 from geo.urlstate import View
 from tests.conftest import LayersCopy
 
@@ -44,9 +44,11 @@ def test_page_is_accessible_at_the_root(page: str) -> None:
 def test_payload_embeds_every_date(page: str, bundle: Bundle) -> None:
     data = embedded_payload(page)
     assert data["days"] == [d.isoformat() for d in bundle.timeline.change_dates]
-    assert data["dataAsOf"] == "2026-05-28"
+    assert data["dataAsOf"] == bundle.data_as_of.isoformat()
     assert data["attribution"] == "© OpenStreetMap contributors"
-    assert ["philadelphi", "IDF", "2024-05-29", None, "established", "T018", "2024-05-29"] in data["presence"]
+    assert ["philadelphi", "IDF", "2024-05-29", None, "established", "T018", "2024-05-29", [], None] in data["presence"]
+    assert any(r[0] == "netzarim" and r[1] == "IDF" and r[4] == "2025-02-09" for r in data["left"])
+    assert {g["id"] for g in data["agreements"]} == set(bundle.agreements)
     netzarim = [(s["from"], s["to"], s["width_m"]) for s in data["shapes"] if s["zone"] == "netzarim"]
     assert netzarim == [
         ("2023-11-05", "2024-07-01", 2000),

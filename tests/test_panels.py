@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from geo import panels
-from geo.model import Bundle
+from geo.bundle import Bundle
 from geo.urlstate import View
 from tests.conftest import LayersCopy
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from geo import report
-from geo.model import Bundle
+from geo.bundle import Bundle
 
 AUG_22 = date(2024, 8, 22)
 

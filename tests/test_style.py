@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from geo import settings, style
-from geo.model import Bundle
+from geo.bundle import Bundle
 
 
 def _lum(hex_colour: str) -> float:

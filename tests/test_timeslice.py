@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from geo.model import Bundle
+from geo.bundle import Bundle
 from geo.timeline import Timeline
 from geo.timeslice import active, demand_segments, departure_segments, presence_segments, shown
 from tests.conftest import FactMaker

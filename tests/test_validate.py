@@ -391,3 +391,28 @@ def test_month_precision_accepts_a_month(layers_copy: LayersCopy) -> None:
     assert (t012.date, t012.precision) == (date(2024, 3, 1), "month")
     # Month precision counts from the first day of the month.
     assert bundle.timeline.presence_on(("IDF", "netzarim"), date(2024, 3, 1)).fact == "T012"  # type: ignore[union-attr]
+
+
+def test_records_from_a_frame_leave_out_missing_properties() -> None:
+    from geo.io import layer_frame
+    from geo.validate import features_of
+
+    point = {"type": "Point", "coordinates": [34.4, 31.5]}
+    frame = layer_frame(
+        [
+            {"type": "Feature", "geometry": point, "properties": {"id": "a", "n": 3, "note": "x"}},
+            {"type": "Feature", "geometry": point, "properties": {"id": "b", "n": 4}},
+        ]
+    )
+    a, b = features_of(frame, "places")
+    assert (a.id, a.layer, dict(a.properties)) == ("a", "places", {"id": "a", "n": 3, "note": "x"})
+    assert dict(b.properties) == {"id": "b", "n": 4}  # no NaN for the note it lacks
+
+
+def test_a_feature_that_fails_a_check_is_not_loaded(layers_copy: LayersCopy) -> None:
+    from geo.validate import check_geojson
+
+    _feature("borders.geojson", 1, _set("properties.quality", "surveyed"))(layers_copy)
+    items, problems = check_geojson(layers_copy.root, "borders.geojson", ("LineString",), None)
+    assert len(problems) == 1
+    assert len(items) == len(layers_copy.geojson("borders.geojson")["features"]) - 1

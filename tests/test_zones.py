@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 from shapely.geometry import LineString, box
 
+from geo.bundle import Bundle
 from geo.measure import area_km2, to_lonlat
-from geo.model import Bundle, Extent
+from geo.model import Extent
 from geo.report import shape_of
 from geo.zones import SCHEMATIC, band, extent_at
 

@@ -322,7 +322,7 @@ function gcmInit(map, G) {
             (aged ? " (" + fmt("map.aged", { age: ageWords(r[9], d, true) }) + ")" : "") + ". " + fmt("map.details"));
         })));
         if (ag.length) c.box.append(h("div", { class: "gcm-chips" }, ag.map(function (g) {
-          return h("button", { type: "button", class: "gcm-chip gcm-agr", onclick: function () { agreementPopup(zid, g, latlng); } },
+          return h("button", { type: "button", class: "gcm-chip gcm-agr", title: g.name, onclick: function () { agreementPopup(zid, g, latlng); } },
             fmt("map.agreement_chip", { name: g.name }));
         })));
         if (ev.length) c.box.append(h("div", { class: "gcm-chips" }, ev.map(function (e) {
