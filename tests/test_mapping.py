@@ -46,7 +46,8 @@ def test_payload_embeds_every_date(page: str, bundle: Bundle) -> None:
     assert data["days"] == [d.isoformat() for d in bundle.timeline.change_dates]
     assert data["dataAsOf"] == bundle.data_as_of.isoformat()
     assert data["attribution"] == "© OpenStreetMap contributors"
-    assert ["philadelphi", "IDF", "2024-05-29", None, "established", "T018", "2024-05-29", [], None] in data["presence"]
+    held = ["philadelphi", "IDF", "2024-05-29", None, "established", "T018", "2024-05-29", [], None]
+    assert held in data["presence"]
     assert any(r[0] == "netzarim" and r[1] == "IDF" and r[4] == "2025-02-09" for r in data["left"])
     assert {g["id"] for g in data["agreements"]} == set(bundle.agreements)
     netzarim = [(s["from"], s["to"], s["width_m"]) for s in data["shapes"] if s["zone"] == "netzarim"]
