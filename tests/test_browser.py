@@ -179,6 +179,8 @@ def test_play_steps_through_the_changes_and_pauses(page: Page, app_url: str) -> 
     frame.get_by_role("button", name="Play through the changes").click()
     frame.locator(".gcm-root[data-gcm-date='2024-08-25']").wait_for(timeout=10_000)
     frame.get_by_role("button", name="Pause").click()
+    # read the date once the control says it is paused (a tick may land while the click is sent)
+    frame.get_by_role("button", name="Play through the changes").wait_for()
     stopped = frame.locator(".gcm-root").get_attribute("data-gcm-date")
     page.page.wait_for_timeout(2000)
     assert frame.locator(".gcm-root").get_attribute("data-gcm-date") == stopped
