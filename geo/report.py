@@ -198,7 +198,10 @@ def state_dict(bundle: Bundle, on: date) -> dict[str, Any]:
         cited |= set(a["period_fact_ids"])
     cited |= {c["fact"] for c in changes if c["fact"]}
     # Nothing dated after the day: evidence for a period's end or a later role is left out.
-    cited = {f for f in cited if bundle.fact(f).date <= on}
+    # The one exception: a presence implied by a later withdrawal cites that withdrawal, since
+    # nothing else shows it (and says so: ``implied_by``).
+    implied = {p["implied_by"] for z in zones.values() for p in z["presence"] if p["implied_by"]}
+    cited = {f for f in cited if bundle.fact(f).date <= on or f in implied}
     for a in agreements:
         a["period_fact_ids"] = [f for f in a["period_fact_ids"] if f in cited]
         for r in a["roles"]:

@@ -116,3 +116,12 @@ def test_text_attributes_positions_and_lists_sources(bundle: Bundle) -> None:
     assert "present since 2023-11-05" in text  # Netzarim, despite later status reports
     assert "schematic band 100 m wide" in text
     assert "https://m.www.idf.il/" in text  # T018's source
+
+
+def test_a_day_before_the_first_withdrawal_is_answered_and_cites_it(bundle: Bundle) -> None:
+    on = date(2005, 9, 5)
+    s = report.state_dict(bundle, on)
+    [idf] = s["zones"]["philadelphi"]["presence"]
+    assert idf["implied_by"] == "T002" and "T002" in s["facts"]
+    assert all(f["date"] <= "2005-09-05" for k, f in s["facts"].items() if k != "T002")
+    assert "implies it [T002" in report.state_text(bundle, on)
