@@ -125,7 +125,7 @@ def test_the_base_page_takes_any_initial_view(bundle: Bundle) -> None:
     assert embedded_payload(page)["initial"] == {**view.to_json(), "warnings": ["The link's date was bad"]}
 
 
-@pytest.mark.parametrize("name", (*mapping.CLIENT_MODULES, "bridge.js"))
+@pytest.mark.parametrize("name", [*mapping.CLIENT_MODULES, "bridge.js"])
 def test_map_script_parses(name: str) -> None:
     import shutil
     import subprocess
