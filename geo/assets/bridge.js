@@ -8,6 +8,7 @@
 const HOST_CSS = `
 [data-testid="stHeader"] { display: none; }
 [data-testid="stMainBlockContainer"] { padding-top: 0.5rem; padding-bottom: 0.5rem; }
+[data-testid="stMain"]:focus-visible { outline: 3px solid #000; outline-offset: -3px; }
 @media (max-width: 899px) { [data-testid="stMainBlockContainer"] { padding: 0 0 0.5rem; } }
 `;
 

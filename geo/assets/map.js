@@ -116,7 +116,8 @@ function gcmInit(map, G) {
     if (!z.target) return;
     var name = h("span", { class: "gcm-zl-name", text: z.name });
     var who = h("span", { class: "gcm-zl-who" });
-    var box = h("button", { type: "button", class: "gcm-zl", "data-zone": zid,
+    // Its name is its text (zone and forces): a click or Enter reads the zone in the text.
+    var box = h("button", { type: "button", class: "gcm-zl", "data-zone": zid, title: fmt("ui.zone_button", { zone: z.name }),
       onclick: function () { panels.select(zid); } }, name, who);
     var icon = L.divIcon({ className: "gcm-zl-icon", html: box, iconSize: null, iconAnchor: [0, 0] });
     var marker = L.marker(z.target, { icon: icon, pane: "gcmLabels", interactive: false, keyboard: false });
@@ -237,8 +238,6 @@ function gcmInit(map, G) {
         return h("span", { class: "gcm-zl-force", style: { "--gcm-c": G.actors[r[1]].colour } },
           h("span", { class: "gcm-sw gcm-sw-hatch", "aria-hidden": "true" }), T.actor(r[1]));
       }));
-      lb.box.setAttribute("aria-label", fmt("ui.zone_button", { zone: G.zones[zid].name }) +
-        (here.length ? " (" + here.map(function (r) { return T.actor(r[1]); }).join(", ") + ")" : ""));
     });
     layoutLabels();
     panels.render(state, view);
