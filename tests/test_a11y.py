@@ -104,3 +104,26 @@ def test_the_map_frame_has_no_serious_axe_violation(axe_source: str, viewer: Vie
     frame.wait_for_selector("[data-gcm-date='2024-08-22']", state="attached")
     check(frame, axe_source, f"in the map frame, {viewer.screen}", f"frame-{viewer.screen.name}")
     assert viewer.blocked == [], "the page tried to load from outside 127.0.0.1"
+
+
+@pytest.mark.parametrize("viewer", SCREENS, indirect=True)
+def test_every_tab_and_open_detail_has_no_serious_axe_violation(
+    axe_source: str, viewer: Viewer, app_url: str
+) -> None:
+    """What a reader opens is checked too: each tab, a source, the layers menu, a day after the
+    data (its notice) and a day before it."""
+    frame = viewer.open_map(f"{app_url}/?date=2025-02-10")
+    frame.wait_for_selector("#gcm-panels[data-gcm-date='2025-02-10']", state="attached")
+    frame.locator("#gcm-pane-today .gcm-chip").first.click()  # a source opened in place
+    frame.locator(".gcm-toggles > summary").click()  # the layers and parties menu
+    check(
+        frame, axe_source, f"with a source and the layers open, {viewer.screen}", f"open-{viewer.screen.name}"
+    )
+    frame.locator(".gcm-toggles > summary").click()
+    for tab in ("Positions", "Sources", "About"):
+        frame.get_by_role("tab", name=tab).click()
+        check(frame, axe_source, f"on the {tab} tab, {viewer.screen}", f"tab-{tab}-{viewer.screen.name}")
+    for day in ("2031-01-01", "2001-01-01"):
+        frame.evaluate(f"() => window.gcm.setDate('{day}')")
+        frame.get_by_role("tab", name="On this date").click()
+        check(frame, axe_source, f"on {day}, {viewer.screen}", f"day-{day}-{viewer.screen.name}")

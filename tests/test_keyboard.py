@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from tests.browsing import ARTIFACTS, SCREENS, Screen, Viewer
+from tests.browsing import ARTIFACTS, SCREENS, Screen, Viewer, viewer
 from tests.test_browser import app_url, browser
 
-__all__ = ["app_url", "browser"]  # fixtures, shared with the other browser tests
+__all__ = ["app_url", "browser", "viewer"]  # fixtures, shared with the other browser tests
 
 pytestmark = pytest.mark.browser
 
@@ -157,3 +157,19 @@ def test_every_tab_stop_shows_where_the_focus_is(tabbing: Tabbing) -> None:
         + "\n".join(str(s) for s in hidden)
         + f"\nall stops:\n{tabbing.listing()}"
     )
+
+
+@pytest.mark.parametrize("viewer", [SCREENS[0]], indirect=True)
+def test_the_listed_shortcuts_change_the_date(viewer: Viewer, app_url: str) -> None:
+    """The keys the page lists (, . p d) do what it says, and the change is announced."""
+    frame = viewer.open_map(f"{app_url}/?date=2024-08-22")
+    keys = frame.locator(".gcm-keys").inner_text()
+    assert ", previous change" in keys and ". next change" in keys
+    frame.locator("h1").click()  # focus inside the page, not in a field
+    viewer.page.keyboard.press(".")
+    frame.wait_for_selector("#gcm-panels[data-gcm-date='2024-08-25']", state="attached")
+    assert "25 Aug 2024" in frame.locator("#gcm-live").inner_text()
+    viewer.page.keyboard.press(",")
+    frame.wait_for_selector("#gcm-panels[data-gcm-date='2024-08-22']", state="attached")
+    viewer.page.keyboard.press("d")
+    assert frame.evaluate("() => document.activeElement.id") == "gcm-date"
