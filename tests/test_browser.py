@@ -408,3 +408,44 @@ def test_a_frame_that_grows_after_the_map_starts_still_shows_the_intended_view(
         assert page.errors == []
     finally:
         page.context.close()
+
+
+HOSTILE_HTML = '<img src=x onerror="window.gcmPwned=1"><b>bold</b>'
+
+
+def test_hostile_data_is_drawn_as_text_in_map_and_panels(browser: Any, layers_copy: Any) -> None:
+    """A hostile summary, zone name, actor name and source title reach the reader as text: no
+    element is made from them and no script runs. (A javascript: address fails validation, and
+    the client keeps only http(s) links anyway: tests/js.)"""
+    from geo.mapping import map_html
+
+    layers_copy.edit_row("timeline.csv", "id", "T029", summary=HOSTILE_HTML)
+    layers_copy.edit_row("zones.csv", "id", "philadelphi", name=HOSTILE_HTML)
+    layers_copy.edit_row("actors.csv", "id", "Egypt", name=HOSTILE_HTML, short=HOSTILE_HTML)
+    source = next(r for r in layers_copy.rows("timeline.csv") if r["id"] == "T029")["source_id"]
+    layers_copy.edit_row("sources.csv", "id", source, title=HOSTILE_HTML)
+    page = Page(browser)
+    try:
+        srcdoc = html.escape(
+            map_html(geo.load_bundle(layers_copy.root), view=View(date(2024, 8, 22))), quote=True
+        )
+        page.page.set_content(f'<iframe id="f" style="width:1280px;height:900px;border:0" srcdoc="{srcdoc}">')
+        frame = page.page.frame_locator("#f")
+        shown(frame, "2024-08-22")
+        phil = zone(frame, "philadelphi")
+        assert HOSTILE_HTML in phil.locator("h3").inner_text()
+        chip = (
+            phil.locator(".gcm-chip", has_text="Israeli forces should withdraw").filter(has_text="bold").first
+        )
+        chip.click()
+        box = phil.locator(".gcm-srcbox:visible")
+        assert HOSTILE_HTML in box.inner_text()  # the summary and the title, as text
+        assert box.get_by_role("link").inner_text() == HOSTILE_HTML  # the title is the link's text
+        frame.get_by_role("tab", name="Sources").click()
+        assert HOSTILE_HTML in frame.get_by_role("tabpanel", name="Sources").inner_text()
+        inner = page.page.frames[-1]
+        assert inner.evaluate("() => document.querySelectorAll('img[src=x], b').length") == 0
+        assert inner.evaluate("() => window.gcmPwned === undefined")
+        assert page.errors == []
+    finally:
+        page.context.close()
