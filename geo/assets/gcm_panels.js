@@ -39,6 +39,7 @@ var GCMPanels = (function () {
 
     function show(name, focus) {
       current = name;
+      if (last && drawn[name] !== last.s) draw(name);
       TABS.forEach(function (n) {
         var on = n === name;
         tabs[n].setAttribute("aria-selected", on ? "true" : "false");
@@ -199,10 +200,17 @@ var GCMPanels = (function () {
       pane.append(h("h3", { text: fmt("ui.keys_head") }), h("p", { text: fmt("ui.keys") }));
     }
 
+    // Only the tab in view is drawn on a date change (the others when opened): a date change
+    // then costs one tab, not three.
+    var last = null, drawn = {};
+    var DRAW = { today: drawToday, positions: drawPositions, sources: drawSources };
+    function draw(name) {
+      if (DRAW[name]) DRAW[name](last.s, last.view);
+      drawn[name] = last.s;
+    }
     function render(s, view) {
-      drawToday(s, view);
-      drawPositions(s, view);
-      drawSources(s, view);
+      last = { s: s, view: view };
+      draw(current);
       root.setAttribute("data-gcm-date", s.date);
     }
     function select(zid) {
