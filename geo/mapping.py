@@ -244,7 +244,7 @@ def payload(bundle: Bundle, *, view: View, lang: str = "en") -> dict[str, Any]:
                 s.value.fact,
                 s.value.since.isoformat(),
                 _iso(s.value.overtaken.on) if s.value.overtaken else None,
-                overtaker_words(bundle, _overtaken_dict(s.value)),
+                overtaker_words(bundle, _overtaken_dict(s.value), prefix="ui"),
                 s.value.overtaken.fact if s.value.overtaken else None,
                 list(s.value.statements),
             ]
@@ -253,7 +253,7 @@ def payload(bundle: Bundle, *, view: View, lang: str = "en") -> dict[str, Any]:
         # What changed on each change day, in words (filtered by party in the browser).
         # Also the days a position ages, which are no change days (Previous/Next skip them).
         "changes": {
-            d.isoformat(): [[c["actor"], c["zone"], c["fact"], change_words(bundle, c)] for c in cs]
+            d.isoformat(): [[c["actor"], c["zone"], c["fact"], _change_text(bundle, c)] for c in cs]
             for d, cs in (
                 (d, [change_dict(c) for c in tl.changes_on(d)])
                 for d in sorted(
@@ -316,6 +316,14 @@ def payload(bundle: Bundle, *, view: View, lang: str = "en") -> dict[str, Any]:
 
 
 JS_STRING_GROUPS = ("map", "ui", "status", "position", "chip", "confidence", "precision", "role", "age")
+
+
+def _change_text(bundle: Bundle, c: dict[str, Any]) -> str:
+    """A change in words for the page: its fact is the source a click away, not a bracket."""
+    text = change_words(bundle, c)
+    if c["fact"]:
+        text = text.removesuffix(f" [{c['fact']}]")
+    return text.replace(" -> ", " → ")
 
 
 def _overtaken_dict(p: Position) -> dict[str, Any]:

@@ -166,6 +166,11 @@ def notice(bundle: Bundle, on: date) -> str | None:
     return None
 
 
+def _short(d: date) -> str:
+    """``18 Jun 2026``, as the page writes days."""
+    return f"{d.day} {d:%b %Y}"
+
+
 def _long(d: date) -> str:
     """``18 June 2026``: unambiguous in every English-speaking country."""
     return f"{d.day} {d:%B %Y}"
@@ -470,17 +475,23 @@ def age_words(days: int) -> str:
     return t("age.years", n=months // 12)
 
 
-def overtaker_words(bundle: Bundle, p: dict[str, Any]) -> str:
-    """What overtook a position, in words (from its ``overtaken_by``)."""
+def overtaker_words(bundle: Bundle, p: dict[str, Any], *, prefix: str = "text") -> str:
+    """What overtook a position, in words (from its ``overtaken_by``); ``prefix="ui"`` gives
+    the page's wording, which leaves the fact id to the source one click away."""
     by = p["overtaken_by"]
     if by["kind"] == "statement":
-        return t("text.by_statement", fact=by["fact"], zone=bundle.zones[by["zone"]].name)
+        return t(
+            f"{prefix}.by_statement",
+            fact=by["fact"],
+            zone=bundle.zones[by["zone"]].name,
+            date=_short(bundle.fact(by["fact"]).date),
+        )
     agreement = bundle.agreements[by["agreement"]]
     roles = sorted(
         {r.role for r in agreement.roles if r.actor == p["actor"] or p["actor"] in _members(bundle, r.actor)}
     )
     return t(
-        "text.by_agreement",
+        f"{prefix}.by_agreement",
         agreement=agreement.name,
         role=", ".join(t("role." + r) for r in roles),
         fact=by["fact"],

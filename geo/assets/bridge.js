@@ -64,12 +64,23 @@ export default function (component) {
     frame.dataset.lastState = text;
     setStateValue("state", msg.state);
   };
+  // The page's keys (, . p d) work from the host page too, not only once focus is in the frame.
+  const onKey = (e) => {
+    const tag = (e.target && e.target.tagName) || "";
+    if (e.ctrlKey || e.metaKey || e.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(tag)) return;
+    if (![",", ".", "p", "d"].includes(e.key) || !frame.contentWindow) return;
+    if (e.key === "d") frame.focus();
+    frame.contentWindow.postMessage({ type: "gcm:key", key: e.key }, "*");
+    e.preventDefault();
+  };
   window.addEventListener("message", onMessage);
+  window.addEventListener("keydown", onKey);
   window.addEventListener("resize", size);
   frame.addEventListener("load", size);
   size();
   return () => {
     window.removeEventListener("message", onMessage);
+    window.removeEventListener("keydown", onKey);
     window.removeEventListener("resize", size);
     frame.removeEventListener("load", size);
   };

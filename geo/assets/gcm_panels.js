@@ -30,10 +30,7 @@ var GCMPanels = (function () {
       e.preventDefault();
       show(TABS[j], true);
     });
-    var warnings = (G.initial && G.initial.warnings) || [];
-    var alert = warnings.length ? h("div", { class: "gcm-warning", role: "alert" },
-      h("strong", { text: fmt("ui.warning") }), h("ul", null, warnings.map(function (w) { return h("li", { text: w }); }))) : null;
-    root.append(alert || "", list);
+    root.append(list);
     TABS.forEach(function (name) { root.append(panes[name]); });
     drawAbout(panes.about);
 
@@ -64,7 +61,8 @@ var GCMPanels = (function () {
         } },
         h("span", { class: "gcm-sw", "aria-hidden": "true" }),
         h("span", { class: "gcm-say", text: words[0] }),
-        words[1] ? [" ", h("span", { class: "gcm-when", text: "(" + words[1] + ")" })] : null);
+        words[1] ? [" ", h("span", { class: "gcm-when", text: "(" + words[1] + ")" })] : null,
+        words[2] ? h("span", { class: "gcm-detail", text: words[2] }) : null);
       return h("li", { class: "gcm-claim-item" }, btn, box);
     }
     function factBlock(fid) {
@@ -90,8 +88,8 @@ var GCMPanels = (function () {
       var pane = panes.today;
       var out = [];
       if (s.notice) out.push(h("p", { class: "gcm-notice-box", text: s.notice === "after"
-        ? fmt("map.after_data", { date: T.day(G.dataAsOf) }) + " " + fmt("ui.data_to", { date: T.day(G.dataAsOf) })
-        : fmt("map.before_data") }));
+        ? fmt("map.after_data", { date: T.day(G.dataAsOf) })
+        : fmt("ui.before_data", { date: T.day(G.dataFrom) }) }));
       var any = false;
       Object.keys(G.zones).forEach(function (zid) {
         var z = G.zones[zid], st = s.zones[zid];
@@ -102,10 +100,26 @@ var GCMPanels = (function () {
         var aged = view.demands ? st.aged.filter(mine) : [];
         var over = view.demands ? st.overtaken.filter(mine) : [];
         var agr = s.agreements.filter(function (g) { return st.agreements.indexOf(g.id) >= 0; });
-        if (!(pres.length || left.length || dem.length || aged.length || agr.length || st.figures.length)) return;
-        if (pres.length || dem.length) any = true;
+        // An agreement is told where it has terms: at the strip for strip-wide terms, at a zone
+        // for its own (Python's state lists it under every zone it covers).
+        agr = agr.filter(function (g) { return g.terms[zid]; });
         var shape = view.shape(zid);
-        var covers = GCMTime.cover(G.zones, zid);
+        var drawn = !!shape;  // drawn on the map today, so its label can lead here
+        if (!(pres.length || left.length || dem.length || aged.length || agr.length || st.figures.length || drawn)) return;
+        if (pres.length || dem.length) any = true;
+        var items = [
+          section(fmt("ui.held"), pres.map(function (r) { return claim("gcm-p", colourOf(r[1]), T.presence(r), [r[5]]); })),
+          section(fmt("ui.left_head"), left.map(function (r) { return claim("gcm-left", colourOf(r[1]), T.left(r), [r[5]]); })),
+          section(fmt("ui.positions"), dem.map(function (r) { return claim("gcm-d", colourOf(r[1]), T.demand(r, s.date), r[7].concat(r[11] ? [r[11]] : [])); })),
+          section(fmt("ui.aged_head"), aged.map(function (r) { return claim("gcm-d gcm-aged", colourOf(r[1]), T.demand(r, s.date), r[7]); })),
+          section(fmt("ui.agreements_head"), agr.map(function (g) {
+            return claim("gcm-agr", null, [fmt("ui.agreement", { name: g.name }),
+              fmt("ui.agreement_since", { date: T.day(g.since) }) + ". " + fmt("ui.agreement_roles", { roles: T.roles(g) })], g.terms[zid]);
+          })),
+          section(fmt("ui.figures_head"), st.figures.map(function (f) { return claim("gcm-e", null, [T.figure(f)], [f.fact]); })),
+          section(fmt("ui.overtaken_head"), over.map(function (r) { return claim("gcm-d gcm-over", colourOf(r[1]), T.overtaken(r), r[10].concat(r[9] ? [r[9]] : [])); }))
+        ];
+        var empty = !items.some(function (x) { return x; });
         out.push(h("article", { class: "gcm-zone", id: "gcm-z-" + zid, "data-zone": zid, tabindex: "-1" },
           h("h3", { class: "gcm-zone-name" }, h("span", { text: z.name }),
             z.name_ar ? [" / ", h("span", { class: "gcm-alt", lang: "ar", dir: "rtl", text: z.name_ar })] : null,
@@ -113,29 +127,22 @@ var GCMPanels = (function () {
           !z.mapped ? h("p", { class: "gcm-note", text: fmt("ui.not_mapped") })
             : shape && shape.width_m ? h("p", { class: "gcm-note", text: fmt("ui.band", { width: Math.round(shape.width_m).toLocaleString("en"),
               area: shape.area_km2.toFixed(1), share: (shape.share * 100).toFixed(1) + "%" }) }) : null,
-          view.presence ? section(fmt("ui.held"), pres.map(function (r) { return claim("gcm-p", colourOf(r[1]), T.presence(r), [r[5]]); })
-            .concat(left.map(function (r) { return claim("gcm-left", colourOf(r[1]), T.left(r), [r[5]]); }))) : null,
-          view.presence && !pres.length && !left.length ? h("p", { class: "gcm-muted", text: fmt("ui.nobody") }) : null,
-          section(fmt("ui.positions"), dem.map(function (r) { return claim("gcm-d", colourOf(r[1]), T.demand(r, s.date), r[7].concat(r[11] ? [r[11]] : [])); })),
-          section(fmt("ui.aged_head"), aged.map(function (r) { return claim("gcm-d gcm-aged", colourOf(r[1]), T.demand(r, s.date), r[7]); })),
-          section(fmt("ui.agreements_head"), agr.map(function (g) {
-            var terms = [];
-            covers.forEach(function (c) { (g.terms[c] || []).forEach(function (f) { terms.push(f); }); });
-            return claim("gcm-agr", null, [fmt("ui.agreement", { name: g.name }),
-              fmt("ui.agreement_since", { date: T.day(g.since) }) + ". " + fmt("ui.agreement_roles", { roles: T.roles(g) })], terms);
-          })),
-          section(fmt("ui.figures_head"), st.figures.map(function (f) { return claim("gcm-e", null, [T.figure(f)], [f.fact]); })),
-          section(fmt("ui.overtaken_head"), over.map(function (r) { return claim("gcm-d gcm-over", colourOf(r[1]), T.overtaken(r), r[10].concat(r[9] ? [r[9]] : [])); }))));
+          items,
+          empty ? h("p", { class: "gcm-muted", text: fmt("ui.nothing_here") }) : null));
       });
       if (!any) out.push(h("p", { class: "gcm-muted", text: fmt("ui.nothing") }));
       if (s.lastChange) {
         var ch = s.changes.filter(function (c) { return c[0] === null || String(c[0]).split("+").some(view.actor); });
         out.push(h("section", { class: "gcm-changes" },
           h("h3", { text: fmt(s.lastChange === s.date ? "ui.changed_today" : "ui.changed_before", { date: T.day(s.lastChange) }) }),
-          ch.length ? h("ul", null, ch.map(function (c) { return h("li", { text: c[3] }); })) : h("p", { class: "gcm-muted", text: fmt("ui.no_change") })));
+          ch.length ? h("ul", { class: "gcm-claims" }, ch.map(function (c) { return c[2] ? claim("gcm-e", null, [c[3]], [c[2]]) : h("li", { text: c[3] }); }))
+            : h("p", { class: "gcm-muted", text: fmt("ui.no_change") })));
       }
-      if (s.events.length) out.push(h("section", { class: "gcm-events" }, h("h3", { text: fmt("ui.events") }),
-        h("ul", { class: "gcm-claims" }, s.events.map(function (fid) { return claim("gcm-e", null, [G.facts[fid].summary], [fid]); }))));
+      // Events of the day not already told among its changes.
+      var told = s.lastChange === s.date ? s.changes.map(function (c) { return c[2]; }) : [];
+      var events = s.events.filter(function (fid) { return told.indexOf(fid) < 0; });
+      if (events.length) out.push(h("section", { class: "gcm-events" }, h("h3", { text: fmt("ui.events") }),
+        h("ul", { class: "gcm-claims" }, events.map(function (fid) { return claim("gcm-e", null, [G.facts[fid].summary], [fid]); }))));
       pane.replaceChildren.apply(pane, out);
     }
 
@@ -158,22 +165,20 @@ var GCMPanels = (function () {
         });
         st.demands.concat(st.aged).filter(function (r) { return view.actor(r[1]); }).forEach(function (r) {
           if (zoneCols.indexOf(zid) < 0) zoneCols.push(zid);
-          var cell = fmt("position." + r[4]) + " (" + r[5] + ")" + (r[8] === "aged" ? " — " + fmt("ui.aged", { date: T.day(r[9]), age: T.age(r[9], s.date) }) : "");
+          var cell = (r[4] === "other" ? G.facts[r[5]].summary : fmt("position." + r[4])) + " (" + r[5] + ")" + (r[8] === "aged" ? " — " + fmt("ui.aged", { date: T.day(r[9]), age: T.age(r[9], s.date) }) : "");
           (parties[r[1]] = parties[r[1]] || {})[zid] = cell;
         });
       });
       var out = [];
-      out.push(h("h3", { text: fmt("ui.presence_table") }));
       out.push(view.presence && held.length ? table(fmt("ui.presence_table"),
         [fmt("ui.zone"), fmt("ui.force"), fmt("ui.status"), fmt("ui.present_since"), fmt("ui.fact")], held)
-        : h("p", { class: "gcm-muted", text: fmt("ui.no_presence") }));
-      out.push(h("h3", { text: fmt("ui.positions_table") }));
+        : [h("h3", { text: fmt("ui.presence_table") }), h("p", { class: "gcm-muted", text: fmt("ui.no_presence") })]);
       var ids = Object.keys(parties);
       out.push(view.demands && ids.length ? table(fmt("ui.positions_table"),
         [fmt("ui.party")].concat(zoneCols.map(T.zone)),
         ids.map(function (a) { return [T.actor(a, true)].concat(zoneCols.map(function (z) { return parties[a][z] || "—"; })); }))
-        : h("p", { class: "gcm-muted", text: fmt("ui.no_positions") }));
-      panes.positions.replaceChildren.apply(panes.positions, out);
+        : [h("h3", { text: fmt("ui.positions_table") }), h("p", { class: "gcm-muted", text: fmt("ui.no_positions") })]);
+      panes.positions.replaceChildren.apply(panes.positions, [].concat.apply([], out));
     }
 
     // ---- Sources -------------------------------------------------------------------------------

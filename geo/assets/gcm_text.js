@@ -50,16 +50,22 @@ var GCMText = (function () {
     function left(r) {
       return [fmt("ui.left", { actor: actor(r[1]), date: day(r[4]) }), fmt("map.left_how_" + r[6])];
     }
+    // A position in words; "other" positions carry their statement, so nothing needs opening.
+    function says(r) {
+      return r[4] === "other" ? fmt("ui.other", { actor: actor(r[1]) })
+        : fmt("ui.says", { actor: actor(r[1]), position: fmt("position." + r[4]) });
+    }
+    function statement(r) {
+      return r[4] === "other" && G.facts[r[5]] ? G.facts[r[5]].summary : null;
+    }
     function demand(r, d) {
-      var says = fmt("ui.says", { actor: actor(r[1]), position: fmt("position." + r[4]) });
-      if (r[8] === "aged") return [says, fmt("ui.aged", { date: day(r[9]), age: age(r[9], d) })];
+      if (r[8] === "aged") return [says(r), fmt("ui.aged", { date: day(r[9]), age: age(r[9], d) }), statement(r)];
       var meta = fmt("ui.stated", { date: day(r[6]) });
       if (r[10]) meta += "; " + fmt("ui.met", { date: day(r[10]) });
-      return [says, meta];
+      return [says(r), meta, statement(r)];
     }
     function overtaken(r) {
-      return [fmt("ui.says", { actor: actor(r[1]), position: fmt("position." + r[4]) }),
-        fmt("ui.overtaken", { since: day(r[6]), on: day(r[7]), by: r[8] })];
+      return [says(r), fmt("ui.overtaken", { since: day(r[6]), on: day(r[7]), by: r[8] }), statement(r)];
     }
     function figure(f) {
       return fmt("ui.figure", { counted_by: f.counted_by, wording: f.wording, date: day(f.date) });
@@ -72,11 +78,12 @@ var GCMText = (function () {
       if (!f) return "";
       var precision = f.date_precision !== "day" ? " (" + fmt("precision." + f.date_precision) + ")" : "";
       return fmt("map.fact_meta", { date: day(f.date) + precision + (f.end_date ? " – " + day(f.end_date) : ""),
-        confidence: fmt("ui.confidence", { level: fmt("confidence." + f.confidence) }), fact: fid });
+        confidence: fmt("confidence." + f.confidence), fact: fid });
     }
     function announce(s) {
       var n = s.lastChange === s.date ? s.changes.length : 0;
-      return n ? fmt("ui.announce_changes", { date: day(s.date), n: n }) : fmt("ui.announce", { date: day(s.date) });
+      return n === 1 ? fmt("ui.announce_change", { date: day(s.date) })
+        : n ? fmt("ui.announce_changes", { date: day(s.date), n: n }) : fmt("ui.announce", { date: day(s.date) });
     }
     return { fmt: fmt, day: day, age: age, actor: actor, zone: zone, presence: presence, left: left,
       demand: demand, overtaken: overtaken, figure: figure, roles: roles, factMeta: factMeta, announce: announce };

@@ -154,7 +154,8 @@ function gcmInit(map, G) {
     var pts = stripRing.map(function (ll) { return map.latLngToContainerPoint(ll); });
     var origin = root.getBoundingClientRect();
     var taken = [];
-    root.querySelectorAll(".leaflet-control, .gcm-town").forEach(function (c) {
+    // On a phone the legend, once opened, covers the map for a moment: labels stay put.
+    root.querySelectorAll(narrow() ? ".leaflet-control:not(.gcm-legend), .gcm-town" : ".leaflet-control, .gcm-town").forEach(function (c) {
       var r = c.getBoundingClientRect();
       if (r.width && r.height) taken.push({ left: r.left - origin.left - 4, right: r.right - origin.left + 4, top: r.top - origin.top - 4, bottom: r.bottom - origin.top + 4 });
     });
@@ -274,6 +275,8 @@ function gcmInit(map, G) {
     if (e.data.type === "gcm:set") {
       var s = e.data.state || {};
       if (GCMTime.isDay(s.date)) setDate(s.date, { quiet: true });
+    } else if (e.data.type === "gcm:key" && typeof e.data.key === "string") {
+      shortcut(e.data.key);  // pressed on the host page, outside this frame
     } else if (e.data.type === "gcm:host" && typeof e.data.height === "number" && e.data.height > 200) {
       doc.documentElement.style.setProperty("--gcm-host-h", Math.round(e.data.height) + "px");
     }
@@ -322,6 +325,11 @@ function gcmInit(map, G) {
   ui.calendar = h("input", { type: "date", id: "gcm-date", class: "gcm-date", min: "1948-01-01", max: "2100-12-31", title: fmt("map.calendar"),
     onchange: function () { if (GCMTime.isDay(ui.calendar.value)) setDate(ui.calendar.value); } });
   ui.notice = h("span", { class: "gcm-notice" });
+  ui.showing = h("span", { class: "gcm-datato" });
+  // What was wrong with the link, at the top where a phone's reader sees it.
+  var warnings = Array.isArray(init.warnings) ? init.warnings.filter(function (w) { return typeof w === "string"; }) : [];
+  var alert = warnings.length ? h("div", { class: "gcm-warning", role: "alert" },
+    h("strong", { text: fmt("ui.warning") }), h("ul", null, warnings.map(function (w) { return h("li", { text: w }); }))) : null;
   var toggles = h("details", { class: "gcm-toggles" }, h("summary", { class: "gcm-btn gcm-summary", text: fmt("ui.layers") }),
     h("div", { class: "gcm-toggle-box" },
       h("fieldset", null, h("legend", { text: fmt("map.overlays") }), OVERLAYS.map(function (o) {
@@ -340,33 +348,36 @@ function gcmInit(map, G) {
     h("div", { class: "gcm-row" }, ui.prev, ui.play, ui.next,
       h("label", { class: "gcm-asof", for: "gcm-date" }, h("span", { class: "gcm-asof-word", text: fmt("ui.as_of") })), ui.calendar,
       ui.slider, toggles),
-    h("div", { class: "gcm-row gcm-row2" },
-      h("span", { class: "gcm-datato", text: fmt("ui.data_to", { date: T.day(G.dataAsOf) }) }), ui.notice,
-      h("span", { class: "gcm-keys", text: fmt("ui.keys") })));
+    h("div", { class: "gcm-row gcm-row2" }, ui.showing, ui.notice,
+      h("span", { class: "gcm-keys", text: fmt("ui.keys") })), alert || "");
 
   function syncControls() {
     var i = GCMTime.dayIndex(days, st.date);
     ui.slider.value = String(Math.max(i, 0));
     ui.slider.setAttribute("aria-valuetext", T.day(st.date));
     ui.calendar.value = st.date;
+    ui.showing.textContent = fmt("ui.showing", { date: T.day(st.date), data_to: T.day(G.dataAsOf) });
     ui.prev.disabled = !days.length || st.date <= days[0];
     ui.next.disabled = !days.length || st.date >= days[days.length - 1];
     ui.play.textContent = st.timer ? "❚❚" : "▶";
     ui.play.setAttribute("aria-pressed", st.timer ? "true" : "false");
     ui.play.setAttribute("aria-label", fmt(st.timer ? "map.pause" : "map.play"));
     ui.notice.textContent = st.date > G.dataAsOf ? fmt("map.after_data", { date: T.day(G.dataAsOf) })
-      : st.date < G.dataFrom ? fmt("map.before_data") : "";
+      : st.date < G.dataFrom ? fmt("ui.before_data", { date: T.day(G.dataFrom) }) : "";
   }
   // Keyboard: , and . step through the changes, p plays or pauses, d goes to the calendar.
+  function shortcut(key) {
+    if (key === ",") step(-1);
+    else if (key === ".") step(1);
+    else if (key === "p") play();
+    else if (key === "d") ui.calendar.focus();
+    else return false;
+    return true;
+  }
   doc.addEventListener("keydown", function (e) {
     var tag = (e.target && e.target.tagName) || "";
     if (e.ctrlKey || e.metaKey || e.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(tag)) return;
-    if (e.key === ",") step(-1);
-    else if (e.key === ".") step(1);
-    else if (e.key === "p") play();
-    else if (e.key === "d") ui.calendar.focus();
-    else return;
-    e.preventDefault();
+    if (shortcut(e.key)) e.preventDefault();
   });
 
   // ---- legend: open on a desktop's first view ---------------------------------------------------------------
@@ -384,7 +395,7 @@ function gcmInit(map, G) {
         h("li", null, h("span", { class: "gcm-key gcm-key-town", "aria-hidden": "true" }), " " + fmt("ui.legend_town")),
         h("li", null, h("span", { class: "gcm-key gcm-key-crossing", "aria-hidden": "true" }), " " + fmt("ui.legend_crossing"))));
     details.open = !narrow();
-    details.addEventListener("toggle", function () { if (state) layoutLabels(); });
+    details.addEventListener("toggle", function () { if (state && !narrow()) layoutLabels(); });
     L.DomEvent.disableClickPropagation(details);
     L.DomEvent.disableScrollPropagation(details);
     return details;
@@ -395,9 +406,10 @@ function gcmInit(map, G) {
     Object.keys(state.zones).forEach(function (z) {
       if (view.presence) state.zones[z].presence.forEach(function (r) { if (st.actors.has(r[1])) seen[r[1]] = true; });
     });
-    legendList.replaceChildren.apply(legendList, Object.keys(seen).map(function (a) {
+    var forces = Object.keys(seen);
+    legendList.replaceChildren.apply(legendList, forces.length ? forces.map(function (a) {
       return h("li", null, h("span", { class: "gcm-key gcm-key-hatch", style: { "--gcm-c": G.actors[a].colour }, "aria-hidden": "true" }), " " + G.actors[a].name);
-    }));
+    }) : [h("li", { class: "gcm-muted", text: fmt("ui.no_forces") })]);
   }
 
   var panels = GCMPanels.create(doc.getElementById("gcm-panels"), G, T, {});
@@ -446,6 +458,11 @@ function gcmInit(map, G) {
     new ResizeObserver(reportHeight).observe(doc.body);
   }
   window.addEventListener("resize", onResize);
+  // Leaflet makes every shape with a tooltip (borders, axes, places) a Tab stop with no name;
+  // they are decoration for the keyboard, whose reader has the text beside the map.
+  root.querySelectorAll(".leaflet-overlay-pane [tabindex], .leaflet-marker-pane [tabindex]").forEach(function (e) {
+    e.setAttribute("tabindex", "-1");
+  });
   reportHeight();
   doc.documentElement.setAttribute("data-gcm-ready", "1");
   root.setAttribute("data-gcm-ready", "1");

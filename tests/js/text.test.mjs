@@ -36,16 +36,22 @@ test("only http(s) addresses become links", () => {
 
 test("a demand says who asks what of whom, with its day", () => {
   const row = ["philadelphi", "Egypt", "2024-08-22", null, "withdraw", "T029", "2024-08-22", ["T029"], "in_force", "2024-08-22", null, null];
-  assert.deepEqual(T.demand(row, "2024-09-01"), ["Egypt: Israeli forces should withdraw", "stated 22 Aug 2024"]);
+  assert.deepEqual(T.demand(row, "2024-09-01"), ["Egypt: Israeli forces should withdraw", "stated 22 Aug 2024", null]);
   const met = row.slice(); met[10] = "2025-10-10";
   assert.equal(T.demand(met, "2025-10-11")[1], "stated 22 Aug 2024; met: the withdrawal happened on 10 Oct 2025");
 });
 
 test("an aged demand gives its age as geo.report.age_words does", () => {
   const row = ["z", "Egypt", "2025-08-22", null, "withdraw", "T1", "2024-06-22", ["T1"], "aged", "2024-06-22", null, null];
-  assert.deepEqual(T.demand(row, "2025-08-22"), ["Egypt: Israeli forces should withdraw", "last stated 22 Jun 2024, 14 months ago"]);
+  assert.deepEqual(T.demand(row, "2025-08-22"), ["Egypt: Israeli forces should withdraw", "last stated 22 Jun 2024, 14 months ago", null]);
   assert.equal(T.age("2024-01-01", "2026-03-01"), "2 years"); // 26 months
   assert.equal(T.age("2024-01-01", "2025-12-01"), "23 months");
+});
+
+test("an 'other' position carries its statement, so it reads without opening", () => {
+  const G2 = { ...G, strings: { ...G.strings, "ui.other": "{actor}: another position" }, facts: { T9: { summary: "Egypt proposed a joint force." } } };
+  const row = ["z", "Egypt", "2024-01-01", null, "other", "T9", "2024-01-01", ["T9"], "in_force", "2024-01-01", null, null];
+  assert.deepEqual(X.make(G2, "en").demand(row, "2024-02-01"), ["Egypt: another position", "stated 1 Jan 2024", "Egypt proposed a joint force."]);
 });
 
 test("presence names the force and its status", () => {
