@@ -314,6 +314,7 @@ class Timeline:
         self._point_events: Mapping[date, tuple[Fact, ...]] = {d: tuple(v) for d, v in points.items()}
         self._interval_events: tuple[Fact, ...] = tuple(f for f in events if f.end is not None)
         self._fact_dates = [f.date for f in self.facts]
+        self._change_index: dict[date, tuple[Change, ...]] | None = None
 
     # ---- zones ------------------------------------------------------------------------------
     def ancestors(self, zone: str) -> tuple[str, ...]:
@@ -608,44 +609,46 @@ class Timeline:
         )
 
     def changes_on(self, on: date) -> tuple[Change, ...]:
-        """Everything that changed on ``on`` against the day before, including withdrawals."""
-        before = on - timedelta(days=1)
+        """Everything that changed on ``on`` against the day before, including withdrawals.
+
+        Looked up in an index built once: a (actor, zone) can only change on one of its own
+        breakpoints, so each is compared there rather than every key on every day (the page
+        needs the changes of every day; scanning made that quadratic in the facts).
+        """
+        if self._change_index is None:
+            self._change_index = self._index_changes()
+        return self._change_index.get(on, ())
+
+    def _index_changes(self) -> dict[date, tuple[Change, ...]]:
+        parts: list[dict[date, list[Change]]] = [defaultdict(list) for _ in range(5)]
+        for k in self.presence_keys:
+            for on in self.presence_breakpoints(k):
+                parts[0][on].extend(self._presence_change(k, on))
+        for k in self._demands:
+            for on in self.position_breakpoints(k):
+                parts[1][on].extend(self._position_change(k, on))
+        for f in self.events:
+            parts[2][f.date].append(Change("event", f.zone, f.actor, f.id, f.kind))
+        for f in self.facts:
+            if f.kind == "demand":
+                for actor in f.actors:
+                    parts[3][f.date].append(Change("position_stated", f.zone, actor, f.id, f.status))
+        for g in self.agreements:
+            for p in g.periods:
+                for edge in (p.start, p.end):
+                    if edge is not None:
+                        parts[4][edge].extend(self._agreement_change(g, p, edge))
+        days = sorted(set().union(*(part.keys() for part in parts)))
+        index = {d: tuple(c for part in parts for c in part.get(d, ())) for d in days}
+        return {d: cs for d, cs in index.items() if cs}
+
+    def _changes_scan(self, on: date) -> tuple[Change, ...]:
+        """The definition of :meth:`changes_on`, every key compared on ``on`` (tests use it)."""
         out: list[Change] = []
         for k in self.presence_keys:
-            a, b = self.presence_on(k, before), self.presence_on(k, on)
-            if b is not None and a is None:
-                out.append(Change("presence_began", k[1], k[0], b.fact, b.status))
-            elif a is not None and b is None:
-                gone = self.departure_on(k, on)
-                out.append(
-                    Change(
-                        "presence_ended",
-                        k[1],
-                        k[0],
-                        gone.fact if gone else a.fact,
-                        gone.how if gone else None,
-                    )
-                )
-            elif (
-                a is not None
-                and b is not None
-                and a.fact != b.fact
-                and not (a.derived_from and b.derived_from)
-            ):
-                # Between two derived presences the zones within report their own changes.
-                out.append(Change("status_changed", k[1], k[0], b.fact, f"{a.status}>{b.status}"))
+            out.extend(self._presence_change(k, on))
         for k in self._demands:
-            old, new = self.position_on(k, before), self.position_on(k, on)
-            if new is None:
-                continue
-            if new.overtaken is not None and new.overtaken.on == on:
-                out.append(
-                    Change(
-                        "position_overtaken", k[1], k[0], new.overtaken.fact, new.overtaken.agreement or None
-                    )
-                )
-            elif new.standing == "aged" and (old is None or old.standing != "aged"):
-                out.append(Change("position_aged", k[1], k[0], new.fact, new.position))
+            out.extend(self._position_change(k, on))
         for f in self._point_events.get(on, ()) + tuple(f for f in self._interval_events if f.date == on):
             out.append(Change("event", f.zone, f.actor, f.id, f.kind))
         for f in self.facts:
@@ -654,20 +657,52 @@ class Timeline:
                     out.append(Change("position_stated", f.zone, actor, f.id, f.status))
         for g in self.agreements:
             for p in g.periods:
-                known = [f for f in p.fact_ids if f in self.by_id and self.by_id[f].date <= on]
-                if p.start == on:
-                    out.append(Change("agreement_in_force", None, None, known[0] if known else None, g.id))
-                if p.end == on:
-                    out.append(
-                        Change(
-                            "agreement_ended",
-                            None,
-                            None,
-                            known[-1] if known else None,
-                            f"{g.id}:{p.ended_by}",
-                        )
-                    )
+                out.extend(self._agreement_change(g, p, on))
         return tuple(out)
+
+    def _presence_change(self, k: Key, on: date) -> list[Change]:
+        before = on - timedelta(days=1)
+        out: list[Change] = []
+        a, b = self.presence_on(k, before), self.presence_on(k, on)
+        if b is not None and a is None:
+            out.append(Change("presence_began", k[1], k[0], b.fact, b.status))
+        elif a is not None and b is None:
+            gone = self.departure_on(k, on)
+            out.append(
+                Change(
+                    "presence_ended",
+                    k[1],
+                    k[0],
+                    gone.fact if gone else a.fact,
+                    gone.how if gone else None,
+                )
+            )
+        elif a is not None and b is not None and a.fact != b.fact and not (a.derived_from and b.derived_from):
+            # Between two derived presences the zones within report their own changes.
+            out.append(Change("status_changed", k[1], k[0], b.fact, f"{a.status}>{b.status}"))
+        return out
+
+    def _position_change(self, k: Key, on: date) -> list[Change]:
+        old, new = self.position_on(k, on - timedelta(days=1)), self.position_on(k, on)
+        if new is None:
+            return []
+        if new.overtaken is not None and new.overtaken.on == on:
+            o = new.overtaken
+            return [Change("position_overtaken", k[1], k[0], o.fact, o.agreement or None)]
+        if new.standing == "aged" and (old is None or old.standing != "aged"):
+            return [Change("position_aged", k[1], k[0], new.fact, new.position)]
+        return []
+
+    def _agreement_change(self, g: Agreement, p: AgreementPeriod, on: date) -> list[Change]:
+        known = [f for f in p.fact_ids if f in self.by_id and self.by_id[f].date <= on]
+        out = []
+        if p.start == on:
+            out.append(Change("agreement_in_force", None, None, known[0] if known else None, g.id))
+        if p.end == on:
+            out.append(
+                Change("agreement_ended", None, None, known[-1] if known else None, f"{g.id}:{p.ended_by}")
+            )
+        return out
 
     def changes(self, start: date, end: date) -> Changes:
         """What changed between the states on ``start`` and ``end``."""

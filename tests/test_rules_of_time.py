@@ -6,8 +6,9 @@ the rule it protects and fails without it.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from geo.bundle import Bundle
 from geo.model import Agreement, AgreementPeriod, AgreementRole
 from geo.timeline import Timeline
 from tests.conftest import FactMaker
@@ -326,3 +327,16 @@ def test_a_day_never_sees_a_later_statement_or_end(fact: FactMaker) -> None:
     )
     p = tl.position_on(("B", "z"), D("2024-03-01"))
     assert p is not None and p.statements == ("P1",) and p.last_stated == D("2024-01-01")
+
+
+def test_the_change_index_equals_the_day_by_day_definition(bundle: Bundle) -> None:
+    """changes_on looks changes up in an index; on every day from before the data to after it,
+    it must say exactly what comparing every key with the day before says."""
+    tl = bundle.timeline
+    day, last = tl.first_date - timedelta(days=2), tl.last_date + timedelta(days=800)
+    seen = 0
+    while day <= last:
+        assert tl.changes_on(day) == tl._changes_scan(day), day
+        seen += bool(tl.changes_on(day))
+        day += timedelta(days=1)
+    assert seen >= len(tl.change_dates) // 2  # the index is not empty
