@@ -148,6 +148,10 @@ def machine() -> dict[str, Any]:
     }
 
 
+def _today() -> str:
+    return date.today().isoformat()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=20, help="repetitions of each measure (default 20)")
@@ -185,12 +189,17 @@ def main(argv: list[str] | None = None) -> int:
         from bench.phone import bench_phone
 
         print("throttled phone...", file=sys.stderr)
-        results["phone"] = bench_phone(args.phone_reps, logs=LOGS, summary=summary)
+        results["phone"] = {**bench_phone(args.phone_reps, logs=LOGS, summary=summary), "date": _today()}
     if args.lighthouse:
         from bench.lighthouse import bench_lighthouse
 
         print("lighthouse...", file=sys.stderr)
-        results["lighthouse"] = bench_lighthouse(args.lighthouse_runs, logs=LOGS)
+        results["lighthouse"] = {**bench_lighthouse(args.lighthouse_runs, logs=LOGS), "date": _today()}
+    if args.out == RESULTS and RESULTS.exists():  # keep the slow optional stages of an earlier run
+        earlier = json.loads(RESULTS.read_text(encoding="utf-8"))
+        for stage in ("phone", "lighthouse"):
+            if stage not in results and stage in earlier and "skipped" not in earlier[stage]:
+                results[stage] = earlier[stage]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     if args.out == RESULTS and not args.skip_browser and not args.skip_scale:
