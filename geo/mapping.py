@@ -12,7 +12,7 @@ import base64
 import html
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -27,7 +27,8 @@ from shapely.geometry import mapping as to_geojson
 from shapely.geometry.base import BaseGeometry
 
 from geo.bundle import Bundle
-from geo.i18n import messages
+from geo.i18n import LOCALE_DIR, messages
+from geo.report import change_dict, change_words, overtaker_words
 from geo.settings import POSITIONS, PRESENCE_STATUSES
 from geo.style import (
     POSITION_SYMBOLS,
@@ -37,7 +38,8 @@ from geo.style import (
     edge_dash,
     text_colour,
 )
-from geo.timeslice import demand_segments, departure_segments, presence_segments
+from geo.timeline import Position
+from geo.timeslice import demand_segments, departure_segments, overtaken_segments, presence_segments
 from geo.urlstate import View
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -232,12 +234,40 @@ def payload(bundle: Bundle, *, view: View, lang: str = "en") -> dict[str, Any]:
             ]
             for s in demand_segments(tl)
         ],
+        "overtaken": [
+            [
+                s.zone,
+                s.actor,
+                s.start.isoformat(),
+                _iso(s.end),
+                s.value.position,
+                s.value.fact,
+                s.value.since.isoformat(),
+                _iso(s.value.overtaken.on) if s.value.overtaken else None,
+                overtaker_words(bundle, _overtaken_dict(s.value)),
+                s.value.overtaken.fact if s.value.overtaken else None,
+                list(s.value.statements),
+            ]
+            for s in overtaken_segments(tl)
+        ],
+        # What changed on each change day, in words (filtered by party in the browser).
+        # Also the days a position ages, which are no change days (Previous/Next skip them).
+        "changes": {
+            d.isoformat(): [[c["actor"], c["zone"], c["fact"], change_words(bundle, c)] for c in cs]
+            for d, cs in (
+                (d, [change_dict(c) for c in tl.changes_on(d)])
+                for d in sorted(
+                    {*tl.change_dates, *(s.start for s in demand_segments(tl) if s.value.standing == "aged")}
+                )
+            )
+            if cs or d in tl.change_dates
+        },
         "agreements": [
             {
                 "id": g.id,
                 "name": g.name,
-                "periods": [[p.start.isoformat(), _iso(p.end)] for p in g.periods],
-                "roles": [[r.actor, r.role, r.since.isoformat()] for r in g.roles],
+                "periods": [[p.start.isoformat(), _iso(p.end), list(p.fact_ids)] for p in g.periods],
+                "roles": [[r.actor, r.role, r.since.isoformat(), list(r.fact_ids)] for r in g.roles],
                 "terms": [[f.zone, f.id, f.date.isoformat()] for f in tl.terms.get(g.id, ())],
             }
             for g in tl.agreements
@@ -250,6 +280,7 @@ def payload(bundle: Bundle, *, view: View, lang: str = "en") -> dict[str, Any]:
                 "date_precision": f.precision,
                 "end_date": _iso(f.end),
                 "zone": f.zone,
+                "actors": list(f.actors),
                 "summary": f.summary,
                 "confidence": f.confidence,
                 "source": f.source_id,
@@ -279,11 +310,72 @@ def payload(bundle: Bundle, *, view: View, lang: str = "en") -> dict[str, Any]:
         "statuses": list(PRESENCE_STATUSES),
         "positions": list(POSITIONS),
         "strings": {k: v for k, v in messages(lang).items() if k.split(".")[0] in JS_STRING_GROUPS},
+        "about": about_blocks((LOCALE_DIR / f"about.{lang}.md").read_text(encoding="utf-8")),
         "initial": view.to_json(),
     }
 
 
-JS_STRING_GROUPS = ("map", "status", "position", "chip", "confidence", "precision", "role")
+JS_STRING_GROUPS = ("map", "ui", "status", "position", "chip", "confidence", "precision", "role", "age")
+
+
+def _overtaken_dict(p: Position) -> dict[str, Any]:
+    o = p.overtaken
+    assert o is not None
+    return {
+        "actor": p.actor,
+        "overtaken_by": {"kind": o.kind, "fact": o.fact, "zone": o.zone, "agreement": o.agreement},
+    }
+
+
+CLIENT_MODULES = ("gcm_time.js", "gcm_text.js", "gcm_dom.js", "gcm_panels.js", "map.js")
+
+
+def client_js() -> str:
+    """The client's modules in dependency order, as one script (the page is one file)."""
+    return "\n".join((ASSETS / name).read_text(encoding="utf-8") for name in CLIENT_MODULES)
+
+
+_RUN = re.compile(r"\*\*(.+?)\*\*|\*(.+?)\*")
+
+
+def _runs(text: str) -> list[list[str]]:
+    out: list[list[str]] = []
+    pos = 0
+    for m in _RUN.finditer(text):
+        if m.start() > pos:
+            out.append(["", text[pos : m.start()]])
+        out.append(["b", m.group(1)] if m.group(1) else ["i", m.group(2)])
+        pos = m.end()
+    if pos < len(text):
+        out.append(["", text[pos:]])
+    return out
+
+
+def about_blocks(markdown: str) -> list[list[Any]]:
+    r"""Our About text (a small Markdown subset: ###, paragraphs, ``*`` lists, bold, italics) as
+    blocks the client builds with text nodes, so no HTML string is ever parsed.
+
+    >>> about_blocks("### Hi\n\nA *b* **c**\nd")
+    [['h', 'Hi'], ['p', [['', 'A '], ['i', 'b'], ['', ' '], ['b', 'c'], ['', ' d']]]]
+    >>> about_blocks("* x\n  y\n* z")
+    [['ul', [[['', 'x y']], [['', 'z']]]]]
+    """
+    blocks: list[list[Any]] = []
+    for chunk in re.split(r"\n\s*\n", markdown.strip()):
+        lines = [line.rstrip() for line in chunk.splitlines()]
+        if lines[0].startswith("#"):
+            blocks.append(["h", lines[0].lstrip("#").strip()])
+        elif lines[0].startswith("* "):
+            items: list[str] = []
+            for line in lines:
+                if line.startswith("* "):
+                    items.append(line[2:].strip())
+                else:
+                    items[-1] += " " + line.strip()
+            blocks.append(["ul", [_runs(i) for i in items]])
+        else:
+            blocks.append(["p", _runs(" ".join(line.strip() for line in lines))])
+    return blocks
 
 
 class DatedLayers(MacroElement):
@@ -303,7 +395,7 @@ class DatedLayers(MacroElement):
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "DatedLayers"
         self.data = script_json(data)
-        self.js = (ASSETS / "map.js").read_text(encoding="utf-8")
+        self.js = client_js()
         self.css = (ASSETS / "map.css").read_text(encoding="utf-8")
 
 
@@ -388,6 +480,9 @@ def build_map(bundle: Bundle, *, view: View, lang: str = "en") -> folium.Map:
     lons = [minx, maxx] + [a[1] for a in CARD_ANCHORS.values()]
     data["bounds"] = [[min(lats), min(lons)], [max(lats), max(lons)]]
     data["stripBounds"] = [[miny, minx], [maxy, maxx]]
+    outline = bundle.strip.simplify(0.0005)
+    ring = max(getattr(outline, "geoms", [outline]), key=lambda g: g.area).exterior
+    data["stripRing"] = [[round(x, 5), round(y, 5)] for x, y in ring.coords]
     data["sea"] = SEA_COLOUR
     DatedLayers(data).add_to(m)
     return m
@@ -400,7 +495,28 @@ def render_html(m: folium.Map, *, title: str = "Gaza Corridors Map", lang: str =
     root.header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css", index=0)
     root.header.add_child(Element(f"<script>{js}</script>"), name="leaflet_js", index=1)
     root.header.add_child(Element(f"<title>{escape(title)}</title>"), name="title")
+    # The page around the map: a skip link, the title, the date controls (filled by the client,
+    # above the map so they never cover it), then the text of the day and a live region.
+    say = messages(lang)
+    root.html.add_child(
+        Element(
+            f'<a class="gcm-skip" href="#gcm-panels">{escape(say["ui.skip"])}</a>'
+            f'<header class="gcm-head"><h1>{escape(title)}</h1>'
+            f'<p class="gcm-subtitle">{escape(say["ui.subtitle"])}</p></header>'
+            f'<div id="gcm-time" class="gcm-time" role="group" aria-label="{escape(say["map.time"])}"></div>'
+        ),
+        name="gcm_top",
+        index=0,
+    )
     page = root.render()
+    # After the map (folium renders its div last), so reading and Tab order follow the screen.
+    bottom = (
+        f'<section id="gcm-panels" class="gcm-panels" tabindex="-1" aria-label="{escape(say["ui.panels"])}">'
+        '</section><div id="gcm-live" class="gcm-sr" aria-live="polite"></div>'
+    )
+    if page.count("</body>") != 1:
+        raise RuntimeError("the page's body could not be located")
+    page = page.replace("</body>", bottom + "</body>", 1)
     # folium's viewport forbids zooming the page, which fails WCAG 1.4.4; allow it.
     page = re.sub(
         r'<meta name="viewport"[^>]*>',
@@ -422,9 +538,11 @@ def base_html(bundle: Bundle, *, lang: str = "en") -> str:
     return page.replace(initial, f'"{INITIAL_PLACEHOLDER}"')
 
 
-def with_view(page: str, view: View) -> str:
-    """A page from :func:`base_html` opening on ``view`` (the script sets date and map view)."""
-    return page.replace(f'"{INITIAL_PLACEHOLDER}"', script_json(view.to_json()), 1)
+def with_view(page: str, view: View, warnings: Sequence[str] = ()) -> str:
+    """A page from :func:`base_html` opening on ``view`` (the script sets date and map view),
+    showing ``warnings`` (plain text, e.g. what was wrong with the link) above the text."""
+    initial = {**view.to_json(), "warnings": list(warnings)}
+    return page.replace(f'"{INITIAL_PLACEHOLDER}"', script_json(initial), 1)
 
 
 def map_html(bundle: Bundle, *, view: View, lang: str = "en") -> str:

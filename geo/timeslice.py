@@ -80,6 +80,17 @@ def demand_segments(timeline: Timeline) -> list[Segment[Position]]:
     return sorted(out, key=lambda s: (s.zone, s.actor, s.start))
 
 
+def overtaken_segments(timeline: Timeline) -> list[Segment[Position]]:
+    """Positions overtaken (by a later statement or an agreement), as segments, for the panels."""
+
+    def at(key: Key, on: date) -> Position | None:
+        p = timeline.position_on(key, on)
+        return p if p is not None and p.standing == "overtaken" else None
+
+    out = [s for k in timeline.demand_rows for s in _segments(k, timeline.position_breakpoints(k), at)]
+    return sorted(out, key=lambda s: (s.zone, s.actor, s.start))
+
+
 def active(segments: Iterable[Segment[V]], on: date) -> list[Segment[V]]:
     """The segments that hold on ``on`` (the rule the browser applies, in Python for tests)."""
     return [s for s in segments if s.start <= on and (s.end is None or on < s.end)]

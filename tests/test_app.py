@@ -1,16 +1,22 @@
-"""The Streamlit app, driven headless with AppTest: URL in, panels and URL out."""
+"""The Streamlit app, driven headless with AppTest: URL in, the client page and URL out.
+
+The app renders one element, the client page (map and text); anything else it shows is a
+defect (an object dump from Streamlit's "magic", an exception, a stray warning or table).
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
 import geo
-from geo.panels import day
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+LAST = geo.load_bundle().data_as_of
 
 
 def run(**params: str) -> AppTest:
@@ -22,62 +28,87 @@ def run(**params: str) -> AppTest:
     return at
 
 
-def header(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("As of"))
+def elements(at: AppTest) -> list[Any]:
+    """Every element the app put on the page, in the main area and the sidebar, at any depth."""
+    out: list[Any] = []
+
+    def walk(node: Any) -> None:
+        for child in getattr(node, "children", {}).values():
+            if getattr(child, "type", None) in ("block", "vertical", "horizontal", "column", "tab"):
+                walk(child)
+            else:
+                out.append(child)
+
+    walk(at.main)
+    walk(at.sidebar)
+    return out
 
 
-def text(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+def page(at: AppTest) -> str:
+    """The client page the app hands the browser; asserts it is the only thing shown."""
+    shown = elements(at)
+    kinds = [
+        (getattr(e, "type", "?"), getattr(getattr(e, "proto", None), "component_name", "")) for e in shown
+    ]
+    assert kinds == [("bidi_component", "gcm_map")], kinds
+    return str(json.loads(shown[0].proto.json)["html"])
 
 
-LAST = geo.load_bundle().data_as_of
+def initial(at: AppTest) -> dict[str, Any]:
+    """The view the page opens on, as spliced into it (see geo.mapping.with_view)."""
+    match = re.search(r'"initial":(\{.*?"warnings":\[.*?\]\})', page(at))
+    assert match, "the page carries no initial view"
+    return dict(json.loads(match.group(1)))
 
 
 def test_opens_on_the_latest_data_by_default() -> None:
     at = run()
-    assert header(at).startswith(f"As of **{day(LAST)}**")
-    assert f"The data runs to {day(LAST)}" in header(at)
+    assert initial(at) == {
+        "date": LAST.isoformat(),
+        "overlays": ["presence", "demands"],
+        "actors": None,
+        "view": None,
+        "warnings": [],
+    }
     assert at.query_params["date"] == LAST.isoformat()
-    assert not at.warning
 
 
-def test_each_tab_shows_only_what_it_should() -> None:
-    """No object dump (Streamlit 'magic'), no exception, no empty table, in any tab."""
-    for date in ("2005-09-05", "2005-09-12", "2024-08-22", "2026-03-01", "2031-01-01"):
+def test_the_page_is_the_only_element_on_every_kind_of_day() -> None:
+    """Before the data, a withdrawal day, a busy day, a quiet day, after the data, a bad day."""
+    for date in ("2005-09-05", "2005-09-12", "2024-08-22", "2026-03-01", "2031-01-01", "nonsense"):
         at = run(date=date)
-        assert not at.exception
-        assert not [e for e in at.get("help")], date  # st.help is what magic echoes
-        dumps = [m.value for m in at.markdown if "DeltaGenerator" in m.value]
-        assert not dumps, date
-        for tab in at.tabs:
-            shown = [m.value for m in tab.markdown] + [i.value for i in tab.info]
-            assert shown, (date, tab.label)
-            assert all("| --- |" not in v or v.count("\n") > 1 for v in shown), (date, tab.label)
+        page(at)  # exactly one element: the client page
+        assert not at.get("help") and not at.warning and not at.markdown and not at.exception, date
 
 
-def test_a_shared_link_restores_the_date_and_layers() -> None:
-    at = run(date="2024-08-22", layers="demands", actors="Egypt,Hamas")
-    assert header(at).startswith("As of **22 Aug 2024**")
-    body = text(at)
-    assert "Egypt: Israeli forces should withdraw (since 22 Aug 2024; T029" in body
-    assert "present since" not in body  # the presence overlay is off
-    assert "Israeli government" not in body  # not among the actors shown
+def test_a_shared_link_restores_the_date_layers_actors_and_view() -> None:
+    at = run(date="2024-08-22", layers="demands", actors="Egypt,Hamas", view="31.3,34.3,12")
+    assert initial(at) == {
+        "date": "2024-08-22",
+        "overlays": ["demands"],
+        "actors": ["Egypt", "Hamas"],
+        "view": [31.3, 34.3, 12.0],
+        "warnings": [],
+    }
     assert at.query_params["layers"] == "demands" and at.query_params["actors"] == "Egypt,Hamas"
 
 
-def test_bad_values_warn_and_fall_back() -> None:
+def test_bad_values_are_reported_in_the_page_and_fall_back() -> None:
     at = run(date="2024-13-45", layers="tanks", actors="Narnia", view="0,0,0")
-    warnings = [w.value for w in at.warning]
-    assert len(warnings) == 4
-    assert any("2024\\-13\\-45" in w for w in warnings)  # the value, escaped for Markdown
-    assert header(at).startswith(f"As of **{day(LAST)}**")
+    start = initial(at)
+    assert len(start["warnings"]) == 4
+    assert any('"2024-13-45"' in w for w in start["warnings"])
+    assert start["date"] == LAST.isoformat() and start["overlays"] == ["presence", "demands"]
     assert at.query_params["date"] == LAST.isoformat() and "layers" not in at.query_params
 
 
-def test_hostile_url_values_are_escaped_in_warnings() -> None:
-    at = run(date="**bold**[x](javascript:alert(1))<b>")
-    [warning] = [w.value for w in at.warning]
-    assert "**bold**" not in warning and "](javascript" not in warning and "\\<b\\>" in warning
+def test_hostile_url_values_stay_text_inside_the_page() -> None:
+    hostile = "</script><script>alert(1)</script>**b**"
+    at = run(date=hostile)
+    html = page(at)
+    assert "<script>alert(1)" not in html  # escaped inside the page's JSON
+    [warning] = initial(at)["warnings"]
+    assert "</script><script>alert(1)" in warning  # shown as text by the client (textContent)
 
 
 def report(at: AppTest, state: Any) -> AppTest:
@@ -87,7 +118,7 @@ def report(at: AppTest, state: Any) -> AppTest:
     return at
 
 
-def test_the_panels_and_url_follow_the_date_the_map_reports() -> None:
+def test_the_url_follows_the_state_the_page_reports() -> None:
     at = run(date="2024-08-22")
     report(
         at,
@@ -98,25 +129,13 @@ def test_the_panels_and_url_follow_the_date_the_map_reports() -> None:
             "view": [31.4, 34.35, 11.5],
         },
     )
-    assert header(at).startswith("As of **10 Feb 2025**")
-    assert (
-        "Mediators \\(Egypt, Qatar and the United States, acting jointly\\): present since 27 Jan 2025"
-        in text(at)
-    )
     assert at.query_params["date"] == "2025-02-10"
     assert at.query_params["view"] == "31.4000,34.3500,11.5"
+    page(at)  # still the page alone
+    assert initial(at)["date"] == "2024-08-22"  # the page is not rebuilt on a date change
 
 
-def test_a_malformed_map_report_is_ignored() -> None:
+def test_a_malformed_report_is_ignored() -> None:
     at = run(date="2024-08-22")
     report(at, {"date": "<script>", "overlays": "all"})
-    assert header(at).startswith("As of **22 Aug 2024**")
-
-
-def test_tabs_offer_positions_sources_and_about() -> None:
-    at = run(date="2024-08-22")
-    assert [t.label for t in at.tabs] == ["On this date", "Positions", "Sources", "About"]
-    tables = [m.value for m in at.markdown if m.value.startswith("| ")]
-    assert len(tables) == 3  # who held what, positions, sources
-    assert any("](https://m.www.idf.il/" in table for table in tables)  # sources link out
-    assert "© OpenStreetMap contributors" in text(at)
+    assert at.query_params["date"] == "2024-08-22"

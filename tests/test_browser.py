@@ -62,10 +62,12 @@ def browser(app_url: str) -> Iterator[Any]:
 class Page:
     """A page whose requests leave 127.0.0.1 only in the test's imagination."""
 
-    def __init__(self, browser: Any, *, width: int = 1400, height: int = 1000) -> None:
+    def __init__(self, browser: Any, *, width: int = 1400, height: int = 1000, mobile: bool = False) -> None:
         self.blocked: list[str] = []
         self.errors: list[str] = []
-        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.context = browser.new_context(
+            viewport={"width": width, "height": height}, is_mobile=mobile, has_touch=mobile
+        )
         self.context.set_default_timeout(30_000)
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
@@ -82,7 +84,7 @@ class Page:
     def open(self, url: str) -> Any:
         self.page.goto(url)
         frame = self.page.frame_locator("iframe.gcm-map")
-        frame.locator(".gcm-root[data-gcm-ready]").wait_for()
+        frame.locator("html[data-gcm-ready]").wait_for()
         return frame
 
     def params(self) -> dict[str, list[str]]:
@@ -106,62 +108,85 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Page]:
         p.context.close()
 
 
-def card(frame: Any, zone: str) -> Any:
-    return frame.locator(f".gcm-card[data-zone='{zone}']")
+def zone(frame: Any, zid: str) -> Any:
+    """A zone's text in the panel "On this date"."""
+    return frame.locator(f"#gcm-pane-today article[data-zone='{zid}']")
+
+
+def shown(frame: Any, d: str) -> None:
+    """Wait until the map and the text both show day ``d``."""
+    frame.locator(f".gcm-root[data-gcm-date='{d}']").wait_for()
+    frame.locator(f"#gcm-panels[data-gcm-date='{d}']").wait_for()
 
 
 def test_the_philadelphi_question_is_answered_offline(page: Page, app_url: str) -> None:
     frame = page.open(f"{app_url}/?date=2024-08-22")
-    frame.locator(".gcm-root[data-gcm-date='2024-08-22']").wait_for()
-    phil = card(frame, "philadelphi")
-    for chip in ("IDF · present", "Egypt ↩ leave", "Hamas ↩ leave", "Israel ■ stay"):
-        assert phil.get_by_role("button", name=None).filter(has_text=chip).count() == 1, chip
-    assert "Philadelphi Corridor (Salah al-Din axis)" in phil.inner_text()
-    # The corridor is drawn hatched (forces present) with a dashed (schematic) edge.
-    hatched = frame.locator("path[fill^='url(#gcm-hatch-'][stroke-dasharray]")
-    assert hatched.count() >= 3  # Philadelphi, Netzarim, perimeter buffer
-    # The source is one click away.
-    phil.get_by_role("button", name="Israel Defense Forces (IDF): present. Show the source").click()
-    popup = frame.locator(".gcm-popup")
-    popup.wait_for()
-    link = popup.get_by_role("link")
-    assert link.get_attribute("href", timeout=5000).startswith("https://m.www.idf.il/")
+    shown(frame, "2024-08-22")
+    phil = zone(frame, "philadelphi")
+    assert "Philadelphi Corridor (Salah al-Din axis)" in phil.locator("h3").inner_text()
+    claims = phil.locator(".gcm-chip").all_inner_texts()
+    for said in (
+        "IDF: present (since 29 May 2024)",
+        "Egypt: Israeli forces should withdraw (stated 22 Aug 2024)",
+        "Hamas: Israeli forces should withdraw",
+        "Israel: Israeli forces should stay",
+    ):
+        assert any(c.startswith(said) for c in claims), (said, claims)
+    # On the map: hatched (forces present) with a dashed (schematic) edge, and a label saying who.
+    assert frame.locator("path[fill^='url(#gcm-hatch-'][stroke-dasharray]").count() >= 3
+    assert "IDF" in frame.locator(".gcm-zl[data-zone='philadelphi']").inner_text()
+    # The source is one click away, in place.
+    chip = phil.get_by_role("button", name="IDF: present (since 29 May 2024)")
+    chip.click()
+    assert chip.get_attribute("aria-expanded") == "true"
+    box = phil.locator(".gcm-srcbox:visible")
+    link = box.get_by_role("link")
+    assert link.get_attribute("href").startswith("https://m.www.idf.il/")
     assert link.get_attribute("rel") == "noopener noreferrer"
-    assert "high confidence" in popup.inner_text()
+    assert "high confidence" in box.inner_text()
     assert "© OpenStreetMap contributors" in frame.locator(".leaflet-control-attribution").inner_text()
-    # The panel beside the map gives the same answer in words.
-    page.page.get_by_text("Egypt: Israeli forces should withdraw (since 22 Aug 2024; T029").wait_for()
     page.shot("philadelphi-2024-08-22.png")
     assert page.blocked == [], "the page tried to load from outside 127.0.0.1"
     assert page.errors == []
 
 
-def test_changing_the_date_in_the_map_updates_map_panel_and_url(page: Page, app_url: str) -> None:
+def test_changing_the_date_updates_map_text_and_url_together(page: Page, app_url: str) -> None:
     frame = page.open(f"{app_url}/?date=2024-08-22")
     frame.get_by_role("button", name="Next change").click()
-    frame.locator(".gcm-root[data-gcm-date='2024-08-25']").wait_for()
-    page.page.get_by_text("As of 25 Aug 2024").wait_for()
+    shown(frame, "2024-08-25")
     page.page.wait_for_function("() => location.search.includes('date=2024-08-25')")
     # Any day, from the calendar: the truce of February 2025.
-    frame.get_by_label("Pick any day").fill("2025-02-10")
-    frame.locator(".gcm-root[data-gcm-date='2025-02-10']").wait_for()
-    netzarim = card(frame, "netzarim")
-    assert netzarim.get_by_role("button").filter(has_text="Mediators · present").count() == 1
-    assert netzarim.get_by_role("button").filter(has_text="IDF · present").count() == 0  # withdrew 9 Feb
-    assert netzarim.get_by_role("button").filter(has_text="IDF · left").filter(has_text="2025").count() == 1
-    # the January 2025 agreement is in force, with its terms for the corridor one click away
-    agreement = netzarim.locator(".gcm-agr").first
+    frame.get_by_label("As of").fill("2025-02-10")
+    shown(frame, "2025-02-10")
+    netzarim = zone(frame, "netzarim")
+    said = netzarim.locator(".gcm-chip").all_inner_texts()
+    assert any(c.startswith("Mediators: present") for c in said), said
+    assert not any(c.startswith("IDF: present") for c in said)  # withdrew 9 Feb
+    assert any(c.startswith("IDF: left on 9 Feb 2025") for c in said), said
+    # the January 2025 agreement is in force, its terms for the corridor one click away
+    agreement = netzarim.locator(".gcm-chip.gcm-agr").first
     agreement.click()
-    frame.locator(".gcm-popup").get_by_text("Its terms for this zone").wait_for()
-    page.page.get_by_text("As of 10 Feb 2025").wait_for()
-    page.page.get_by_text("left Netzarim Corridor").first.wait_for()
+    assert "T0" in netzarim.locator(".gcm-srcbox:visible").first.inner_text()
     frame.get_by_role("button", name="Previous change").click()
-    frame.locator(".gcm-root[data-gcm-date='2025-02-09']").wait_for()
+    shown(frame, "2025-02-09")
+    page.page.wait_for_function("() => location.search.includes('date=2025-02-09')")
     page.shot("truce-2025-02-09.png")
-    assert page.params()["date"] == ["2025-02-09"] or page.page.wait_for_function(
-        "() => location.search.includes('date=2025-02-09')"
-    )
     assert page.blocked == [] and page.errors == []
+
+
+def test_map_and_text_change_date_in_the_same_call(page: Page, app_url: str) -> None:
+    """One render draws both: no frame ever shows the map on one day and the text on another."""
+    frame = page.open(f"{app_url}/?date=2024-08-22")
+    inner = page.page.frame_locator("iframe.gcm-map").locator("html")
+    got = inner.evaluate(
+        """() => { window.gcm.setDate('2025-10-10');
+          return [document.querySelector('.gcm-root').dataset.gcmDate,
+                  document.getElementById('gcm-panels').dataset.gcmDate,
+                  document.getElementById('gcm-live').textContent]; }"""
+    )
+    assert got[:2] == ["2025-10-10", "2025-10-10"]
+    assert got[2].startswith("As of 10 Oct 2025")  # announced to screen readers
+    shown(frame, "2025-10-10")
 
 
 def test_moving_the_map_puts_the_view_in_the_link(page: Page, app_url: str) -> None:
@@ -177,7 +202,7 @@ def test_moving_the_map_puts_the_view_in_the_link(page: Page, app_url: str) -> N
 def test_play_steps_through_the_changes_and_pauses(page: Page, app_url: str) -> None:
     frame = page.open(f"{app_url}/?date=2024-08-22")
     frame.get_by_role("button", name="Play through the changes").click()
-    frame.locator(".gcm-root[data-gcm-date='2024-08-25']").wait_for(timeout=10_000)
+    shown(frame, "2024-08-25")
     frame.get_by_role("button", name="Pause").click()
     # read the date once the control says it is paused (a tick may land while the click is sent)
     frame.get_by_role("button", name="Play through the changes").wait_for()
@@ -188,13 +213,11 @@ def test_play_steps_through_the_changes_and_pauses(page: Page, app_url: str) -> 
 
 def test_a_shared_link_restores_layers_actors_and_view(page: Page, app_url: str) -> None:
     frame = page.open(f"{app_url}/?date=2025-03-12&layers=demands&actors=Hamas,Egypt&view=31.3,34.3,12")
-    frame.locator(".gcm-root[data-gcm-date='2025-03-12']").wait_for()
+    shown(frame, "2025-03-12")
     assert frame.locator(".gcm-chip.gcm-p").count() == 0  # presence overlay off
-    shown = set(frame.locator(".gcm-chip.gcm-d").all_inner_texts())
-    assert shown and all(t.startswith(("Hamas", "Egypt")) for t in shown)
-    zoom = page.page.frames[-1].evaluate(
-        "() => window[Object.keys(window).find(k => k.startsWith('map_'))].getZoom()"
-    )
+    said = set(frame.locator("#gcm-pane-today .gcm-chip.gcm-d .gcm-say").all_inner_texts())
+    assert said and all(t.startswith(("Hamas", "Egypt")) for t in said), said
+    zoom = frame.locator("html").evaluate("() => window.gcm.map.getZoom()")
     assert zoom == 12
     page.page.wait_for_function("() => location.search.includes('actors=Hamas%2CEgypt')")
     assert page.params()["layers"] == ["demands"]
@@ -202,19 +225,131 @@ def test_a_shared_link_restores_layers_actors_and_view(page: Page, app_url: str)
 
 def test_a_bad_link_warns_and_still_draws(page: Page, app_url: str) -> None:
     frame = page.open(f"{app_url}/?date=2024-99-99&layers=<b>x</b>")
-    page.page.get_by_text("is not a date in the form YYYY-MM-DD").wait_for()
+    alert = frame.get_by_role("alert")
+    assert "is not a date in the form YYYY-MM-DD" in alert.inner_text()
+    assert "<b>x</b>" in alert.inner_text()  # the hostile value shown as text
     last = geo.load_bundle().data_as_of.isoformat()
-    frame.locator(f".gcm-root[data-gcm-date='{last}']").wait_for()
-    assert page.page.locator("b", has_text="x").count() == 0  # the hostile value stayed text
+    shown(frame, last)
+    assert frame.locator("b", has_text="x").count() == 0
+    assert page.errors == []
 
 
-def test_a_phone_sees_the_map_and_the_panels(browser: Any, app_url: str) -> None:
-    phone = Page(browser, width=390, height=844)
+NOT_SHOWN = ("undefined", "NaN", "[object", "null", "{", "}")
+
+
+@pytest.mark.parametrize("day", ["2005-09-05", "2005-09-12", "2024-08-22", "2025-10-10", "2031-01-01"])
+def test_each_tab_shows_only_what_it_should(page: Page, app_url: str, day: str) -> None:
+    """Every tab says something, holds no placeholder or dump, and no table is empty."""
+    frame = page.open(f"{app_url}/?date={day}")
+    shown(frame, day)
+    for tab in ("On this date", "Positions", "Sources", "About"):
+        frame.get_by_role("tab", name=tab).click()
+        pane = frame.get_by_role("tabpanel", name=tab)
+        text = pane.inner_text()
+        assert text.strip(), (day, tab)
+        assert not [w for w in NOT_SHOWN if w in text], (day, tab, text[:300])
+        for table in pane.locator("table").all():
+            assert table.locator("tbody tr").count() > 0, (day, tab)
+    if day > geo.load_bundle().data_as_of.isoformat():
+        frame.get_by_role("tab", name="On this date").click()
+        assert "Documented to" in frame.locator(".gcm-notice-box").inner_text() or "After the last" in (
+            frame.locator(".gcm-notice-box").inner_text()
+        )
+    assert page.errors == []
+
+
+LABELS_CLEAR = """() => {
+  const map = window.gcm.map, G = window.gcm.data;
+  const box = document.querySelector('.gcm-root').getBoundingClientRect();
+  const ring = G.stripRing.map(([x, y]) => map.latLngToContainerPoint([y, x]));
+  const inside = (x, y) => {
+    let c = false;
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const a = ring[i], b = ring[j];
+      if ((a.y > y) !== (b.y > y) && x < ((b.x - a.x) * (y - a.y)) / (b.y - a.y) + a.x) c = !c;
+    }
+    return c;
+  };
+  const labels = [...document.querySelectorAll('.gcm-zl')].map((e) => e.getBoundingClientRect())
+    .filter((r) => r.width > 0)
+    .map((r) => ({l: r.left - box.left, r: r.right - box.left, t: r.top - box.top, b: r.bottom - box.top}));
+  let covering = 0, overlapping = 0, outside = 0;
+  labels.forEach((r, k) => {
+    for (let i = 0; i <= 6; i++) for (let j = 0; j <= 3; j++)
+      if (inside(r.l + (r.r - r.l) * i / 6, r.t + (r.b - r.t) * j / 3)) { covering++; return; }
+    if (r.l < 0 || r.t < 0 || r.r > box.width || r.b > box.height) outside++;
+    labels.slice(k + 1).forEach((o) => {
+      if (r.l < o.r && r.r > o.l && r.t < o.b && r.b > o.t) overlapping++;
+    });
+  });
+  const towns = [...document.querySelectorAll('.gcm-town')].map((e) => e.textContent);
+  return { labels: labels.length, covering, overlapping, outside, towns };
+}"""
+
+
+@pytest.mark.parametrize("size", [(1280, 900), (375, 812)])
+def test_labels_name_the_zones_without_covering_the_strip(
+    browser: Any, app_url: str, size: tuple[int, int]
+) -> None:
+    """Zone labels sit beside the strip with leader lines; towns are named at the first view."""
+    phone = size[0] < 600
+    p = Page(browser, width=size[0], height=size[1], mobile=phone)
+    try:
+        for day in ("2024-08-22", "2025-04-15", "2025-10-10"):
+            frame = p.open(f"{app_url}/?date={day}")
+            shown(frame, day)
+            got = frame.locator("html").evaluate(LABELS_CLEAR)
+            assert got["labels"] >= 3 and got["covering"] == 0 and got["overlapping"] == 0, (day, got)
+            assert got["outside"] == 0, (day, got)
+            assert {"Gaza City", "Deir al-Balah", "Khan Younis", "Rafah"} <= set(got["towns"])
+        # The legend is open on a desktop's first view, folded on a phone.
+        assert frame.locator("details.gcm-legend").evaluate("d => d.open") is (not phone)
+        p.shot(f"labels-{size[0]}.png")
+    finally:
+        p.context.close()
+
+
+PHONE_LAYOUT = """() => {
+  const r = (s) => {
+    const b = document.querySelector(s).getBoundingClientRect();
+    return {t: b.top, b: b.bottom, l: b.left, r: b.right, h: b.height};
+  };
+  const targets = '#gcm-time button, #gcm-time input:not([type=checkbox]), #gcm-time label, '
+    + '#gcm-time summary, [role=tab], .gcm-chip, .leaflet-control-zoom a, .gcm-legend > summary';
+  const small = [...document.querySelectorAll(targets)]
+    .filter((e) => e.checkVisibility() && e.getBoundingClientRect().width > 0)
+    .map((e) => [e.getAttribute('aria-label') || e.textContent.trim(), e.getBoundingClientRect()])
+    .filter(([, b]) => b.width < 44 || b.height < 44)
+    .map(([n, b]) => `${n} ${Math.round(b.width)}x${Math.round(b.height)}`);
+  const row = [...document.querySelectorAll('#gcm-time .gcm-row:first-child > *')]
+    .filter((e) => e.getBoundingClientRect().height > 0);
+  return { map: r('.gcm-root'), time: r('#gcm-time'), panels: r('#gcm-panels'),
+           rows: new Set(row.map((e) => Math.round(e.getBoundingClientRect().top))).size,
+           scroll: document.documentElement.scrollWidth - document.documentElement.clientWidth, small };
+}"""
+
+
+def test_a_phone_gets_the_map_first_then_the_text(browser: Any, app_url: str) -> None:
+    """375 x 812: the map fills most of the first screen under one compact row of controls;
+    nothing scrolls sideways; touch targets are 44 px; the text is stacked under the map."""
+    phone = Page(browser, width=375, height=812, mobile=True)
     try:
         frame = phone.open(f"{app_url}/?date=2024-08-22")
-        frame.locator(".gcm-root[data-gcm-date='2024-08-22']").wait_for()
-        assert frame.get_by_role("button", name="Next change").is_visible()
-        phone.page.get_by_text("Egypt: Israeli forces should withdraw").first.wait_for()
+        shown(frame, "2024-08-22")
+        box = phone.page.locator("iframe.gcm-map").bounding_box()
+        got = frame.locator("html").evaluate(PHONE_LAYOUT)
+        top = box["y"] + got["map"]["t"]
+        visible = min(812, top + got["map"]["h"]) - top
+        assert top < 140 and visible > 0.7 * 812, (top, visible)
+        assert got["time"]["b"] <= got["map"]["t"], "the date controls cover the map"
+        assert got["rows"] == 1, "the date and its controls take more than one row"
+        assert got["panels"]["t"] >= got["map"]["b"], "the text is not under the map"
+        assert got["small"] == [], got["small"]
+        assert got["scroll"] == 0
+        page_scroll = phone.page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+        assert page_scroll <= 0
+        frame.get_by_role("tab", name="Positions").click()
+        assert frame.locator("html").evaluate(PHONE_LAYOUT)["scroll"] == 0  # wide tables scroll in place
         phone.shot("phone-2024-08-22.png")
         assert phone.blocked == [] and phone.errors == []
     finally:
@@ -270,6 +405,47 @@ def test_a_frame_that_grows_after_the_map_starts_still_shows_the_intended_view(
         else:
             assert 31.25 < got["lat"] < 31.5 and 34.25 < got["lon"] < 34.45  # the strip, fitted
         assert got["drawn"] >= 5  # land, the strip, borders and zones are drawn in view
+        assert page.errors == []
+    finally:
+        page.context.close()
+
+
+HOSTILE_HTML = '<img src=x onerror="window.gcmPwned=1"><b>bold</b>'
+
+
+def test_hostile_data_is_drawn_as_text_in_map_and_panels(browser: Any, layers_copy: Any) -> None:
+    """A hostile summary, zone name, actor name and source title reach the reader as text: no
+    element is made from them and no script runs. (A javascript: address fails validation, and
+    the client keeps only http(s) links anyway: tests/js.)"""
+    from geo.mapping import map_html
+
+    layers_copy.edit_row("timeline.csv", "id", "T029", summary=HOSTILE_HTML)
+    layers_copy.edit_row("zones.csv", "id", "philadelphi", name=HOSTILE_HTML)
+    layers_copy.edit_row("actors.csv", "id", "Egypt", name=HOSTILE_HTML, short=HOSTILE_HTML)
+    source = next(r for r in layers_copy.rows("timeline.csv") if r["id"] == "T029")["source_id"]
+    layers_copy.edit_row("sources.csv", "id", source, title=HOSTILE_HTML)
+    page = Page(browser)
+    try:
+        srcdoc = html.escape(
+            map_html(geo.load_bundle(layers_copy.root), view=View(date(2024, 8, 22))), quote=True
+        )
+        page.page.set_content(f'<iframe id="f" style="width:1280px;height:900px;border:0" srcdoc="{srcdoc}">')
+        frame = page.page.frame_locator("#f")
+        shown(frame, "2024-08-22")
+        phil = zone(frame, "philadelphi")
+        assert HOSTILE_HTML in phil.locator("h3").inner_text()
+        chip = (
+            phil.locator(".gcm-chip", has_text="Israeli forces should withdraw").filter(has_text="bold").first
+        )
+        chip.click()
+        box = phil.locator(".gcm-srcbox:visible")
+        assert HOSTILE_HTML in box.inner_text()  # the summary and the title, as text
+        assert box.get_by_role("link").inner_text() == HOSTILE_HTML  # the title is the link's text
+        frame.get_by_role("tab", name="Sources").click()
+        assert HOSTILE_HTML in frame.get_by_role("tabpanel", name="Sources").inner_text()
+        inner = page.page.frames[-1]
+        assert inner.evaluate("() => document.querySelectorAll('img[src=x], b').length") == 0
+        assert inner.evaluate("() => window.gcmPwned === undefined")
         assert page.errors == []
     finally:
         page.context.close()

@@ -80,6 +80,7 @@ def test_the_initial_view_is_honoured(bundle: Bundle) -> None:
         "overlays": ["demands"],
         "actors": ["Hamas"],
         "view": [31.3, 34.3, 12],
+        "warnings": [],
     }
 
 
@@ -112,19 +113,19 @@ def test_escape_covers_template_literals() -> None:
 
 
 def test_map_script_builds_text_without_inner_html() -> None:
-    js = (mapping.ASSETS / "map.js").read_text(encoding="utf-8")
+    js = mapping.client_js()
     assert ".innerHTML =" not in js and "insertAdjacentHTML" not in js and "document.write" not in js
 
 
 def test_the_base_page_takes_any_initial_view(bundle: Bundle) -> None:
     base = mapping.base_html(bundle)
     view = View(date(2025, 2, 10), ("demands",), ("Hamas",), (31.3, 34.3), 12)
-    page = mapping.with_view(base, view)
+    page = mapping.with_view(base, view, ["The link's date was bad"])
     assert mapping.INITIAL_PLACEHOLDER not in page
-    assert embedded_payload(page)["initial"] == view.to_json()
+    assert embedded_payload(page)["initial"] == {**view.to_json(), "warnings": ["The link's date was bad"]}
 
 
-@pytest.mark.parametrize("name", ["map.js"])
+@pytest.mark.parametrize("name", [*mapping.CLIENT_MODULES, "bridge.js"])
 def test_map_script_parses(name: str) -> None:
     import shutil
     import subprocess

@@ -1,0 +1,219 @@
+/* Gaza Corridors Map: the text of a day, beside the map (desktop) or under it (phone).
+ *
+ * Drawn from the same state as the map in the same call, so the two never disagree, not even
+ * for a frame. Four tabs (WAI-ARIA tabs pattern): On this date, Positions, Sources, About.
+ * Every claim is a button that opens its source in place.
+ */
+var GCMPanels = (function () {
+  "use strict";
+  var h = GCMDom.h;
+
+  function create(root, G, T, opts) {
+    var fmt = T.fmt;
+    var TABS = ["today", "positions", "sources", "about"];
+    var tabs = {}, panes = {}, current = "today";
+    var list = h("div", { role: "tablist", class: "gcm-tabs", "aria-label": fmt("ui.panels") });
+    TABS.forEach(function (name) {
+      tabs[name] = h("button", { type: "button", role: "tab", id: "gcm-tab-" + name, "aria-controls": "gcm-pane-" + name,
+        class: "gcm-tab", text: fmt("ui.tab_" + name), onclick: function () { show(name, true); } });
+      list.append(tabs[name]);
+      panes[name] = h("div", { role: "tabpanel", id: "gcm-pane-" + name, class: "gcm-pane", "aria-labelledby": "gcm-tab-" + name, tabindex: "0" });
+    });
+    // Arrow keys move between tabs; Home and End jump (the tabs pattern).
+    list.addEventListener("keydown", function (e) {
+      var i = TABS.indexOf(current), k = e.key, j = null;
+      if (k === "ArrowRight") j = (i + 1) % TABS.length;
+      else if (k === "ArrowLeft") j = (i + TABS.length - 1) % TABS.length;
+      else if (k === "Home") j = 0;
+      else if (k === "End") j = TABS.length - 1;
+      if (j === null) return;
+      e.preventDefault();
+      show(TABS[j], true);
+    });
+    var warnings = (G.initial && G.initial.warnings) || [];
+    var alert = warnings.length ? h("div", { class: "gcm-warning", role: "alert" },
+      h("strong", { text: fmt("ui.warning") }), h("ul", null, warnings.map(function (w) { return h("li", { text: w }); }))) : null;
+    root.append(alert || "", list);
+    TABS.forEach(function (name) { root.append(panes[name]); });
+    drawAbout(panes.about);
+
+    function show(name, focus) {
+      current = name;
+      TABS.forEach(function (n) {
+        var on = n === name;
+        tabs[n].setAttribute("aria-selected", on ? "true" : "false");
+        tabs[n].tabIndex = on ? 0 : -1;
+        panes[n].hidden = !on;
+      });
+      if (focus) tabs[name].focus();
+    }
+    show("today", false);
+
+    // ---- one claim: a chip that opens its source in place ------------------------------------
+    var uid = 0;
+    function claim(cls, colour, words, facts) {
+      var id = "gcm-src-" + (++uid);
+      var box = h("div", { class: "gcm-srcbox", id: id, hidden: true }, facts.map(factBlock));
+      var btn = h("button", { type: "button", class: "gcm-chip " + cls, "aria-expanded": "false", "aria-controls": id,
+        style: colour ? { "--gcm-c": colour } : null,
+        onclick: function () {
+          var open = btn.getAttribute("aria-expanded") !== "true";
+          btn.setAttribute("aria-expanded", open ? "true" : "false");
+          box.hidden = !open;
+        } },
+        h("span", { class: "gcm-sw", "aria-hidden": "true" }),
+        h("span", { class: "gcm-say", text: words[0] }),
+        words[1] ? [" ", h("span", { class: "gcm-when", text: "(" + words[1] + ")" })] : null);
+      return h("li", { class: "gcm-claim-item" }, btn, box);
+    }
+    function factBlock(fid) {
+      var f = G.facts[fid];
+      if (!f) return null;
+      var src = G.sources[f.source] || {};
+      var url = GCMText.safeUrl(src.url);
+      return h("div", { class: "gcm-fact" },
+        h("p", { class: "gcm-summary", text: f.summary }),
+        h("p", { class: "gcm-meta", text: T.factMeta(fid) }),
+        h("p", { class: "gcm-src" }, fmt("ui.source"),
+          url ? h("a", { href: url, target: "_blank", rel: "noopener noreferrer", text: src.title }) : h("span", { text: src.title }),
+          ", " + src.publisher + (src.published ? ", " + T.day(src.published) : ""),
+          url ? null : " (" + fmt("ui.no_link") + ")"));
+    }
+    function colourOf(a) { return G.actors[a] ? G.actors[a].colour : null; }
+    function section(title, items) {
+      return items.length ? [h("h4", { class: "gcm-sub", text: title }), h("ul", { class: "gcm-claims" }, items)] : null;
+    }
+
+    // ---- On this date ---------------------------------------------------------------------
+    function drawToday(s, view) {
+      var pane = panes.today;
+      var out = [];
+      if (s.notice) out.push(h("p", { class: "gcm-notice-box", text: s.notice === "after"
+        ? fmt("map.after_data", { date: T.day(G.dataAsOf) }) + " " + fmt("ui.data_to", { date: T.day(G.dataAsOf) })
+        : fmt("map.before_data") }));
+      var any = false;
+      Object.keys(G.zones).forEach(function (zid) {
+        var z = G.zones[zid], st = s.zones[zid];
+        var mine = function (r) { return view.actor(r[1]); };
+        var pres = view.presence ? st.presence.filter(mine) : [];
+        var left = view.presence ? st.left.filter(mine) : [];
+        var dem = view.demands ? st.demands.filter(mine) : [];
+        var aged = view.demands ? st.aged.filter(mine) : [];
+        var over = view.demands ? st.overtaken.filter(mine) : [];
+        var agr = s.agreements.filter(function (g) { return st.agreements.indexOf(g.id) >= 0; });
+        if (!(pres.length || left.length || dem.length || aged.length || agr.length || st.figures.length)) return;
+        if (pres.length || dem.length) any = true;
+        var shape = view.shape(zid);
+        var covers = GCMTime.cover(G.zones, zid);
+        out.push(h("article", { class: "gcm-zone", id: "gcm-z-" + zid, "data-zone": zid, tabindex: "-1" },
+          h("h3", { class: "gcm-zone-name" }, h("span", { text: z.name }),
+            z.name_ar ? [" / ", h("span", { class: "gcm-alt", lang: "ar", dir: "rtl", text: z.name_ar })] : null,
+            z.name_he ? [" / ", h("span", { class: "gcm-alt", lang: "he", dir: "rtl", text: z.name_he })] : null),
+          !z.mapped ? h("p", { class: "gcm-note", text: fmt("ui.not_mapped") })
+            : shape && shape.width_m ? h("p", { class: "gcm-note", text: fmt("ui.band", { width: Math.round(shape.width_m).toLocaleString("en"),
+              area: shape.area_km2.toFixed(1), share: (shape.share * 100).toFixed(1) + "%" }) }) : null,
+          view.presence ? section(fmt("ui.held"), pres.map(function (r) { return claim("gcm-p", colourOf(r[1]), T.presence(r), [r[5]]); })
+            .concat(left.map(function (r) { return claim("gcm-left", colourOf(r[1]), T.left(r), [r[5]]); }))) : null,
+          view.presence && !pres.length && !left.length ? h("p", { class: "gcm-muted", text: fmt("ui.nobody") }) : null,
+          section(fmt("ui.positions"), dem.map(function (r) { return claim("gcm-d", colourOf(r[1]), T.demand(r, s.date), r[7].concat(r[11] ? [r[11]] : [])); })),
+          section(fmt("ui.aged_head"), aged.map(function (r) { return claim("gcm-d gcm-aged", colourOf(r[1]), T.demand(r, s.date), r[7]); })),
+          section(fmt("ui.agreements_head"), agr.map(function (g) {
+            var terms = [];
+            covers.forEach(function (c) { (g.terms[c] || []).forEach(function (f) { terms.push(f); }); });
+            return claim("gcm-agr", null, [fmt("ui.agreement", { name: g.name }),
+              fmt("ui.agreement_since", { date: T.day(g.since) }) + ". " + fmt("ui.agreement_roles", { roles: T.roles(g) })], terms);
+          })),
+          section(fmt("ui.figures_head"), st.figures.map(function (f) { return claim("gcm-e", null, [T.figure(f)], [f.fact]); })),
+          section(fmt("ui.overtaken_head"), over.map(function (r) { return claim("gcm-d gcm-over", colourOf(r[1]), T.overtaken(r), r[10].concat(r[9] ? [r[9]] : [])); }))));
+      });
+      if (!any) out.push(h("p", { class: "gcm-muted", text: fmt("ui.nothing") }));
+      if (s.lastChange) {
+        var ch = s.changes.filter(function (c) { return c[0] === null || String(c[0]).split("+").some(view.actor); });
+        out.push(h("section", { class: "gcm-changes" },
+          h("h3", { text: fmt(s.lastChange === s.date ? "ui.changed_today" : "ui.changed_before", { date: T.day(s.lastChange) }) }),
+          ch.length ? h("ul", null, ch.map(function (c) { return h("li", { text: c[3] }); })) : h("p", { class: "gcm-muted", text: fmt("ui.no_change") })));
+      }
+      if (s.events.length) out.push(h("section", { class: "gcm-events" }, h("h3", { text: fmt("ui.events") }),
+        h("ul", { class: "gcm-claims" }, s.events.map(function (fid) { return claim("gcm-e", null, [G.facts[fid].summary], [fid]); }))));
+      pane.replaceChildren.apply(pane, out);
+    }
+
+    // ---- Positions (tables) ------------------------------------------------------------------
+    function table(name, head, rows) {
+      return h("div", { class: "gcm-scroll", role: "region", "aria-label": fmt("ui.table_scroll", { name: name }), tabindex: "0" },
+        h("table", { class: "gcm-table" },
+          h("caption", { text: name }),
+          h("thead", null, h("tr", null, head.map(function (c) { return h("th", { scope: "col", text: c }); }))),
+          h("tbody", null, rows.map(function (r) {
+            return h("tr", null, r.map(function (c, i) { return i === 0 ? h("th", { scope: "row", text: c }) : h("td", { text: c }); }));
+          }))));
+    }
+    function drawPositions(s, view) {
+      var held = [], parties = {}, zoneCols = [];
+      Object.keys(G.zones).forEach(function (zid) {
+        var st = s.zones[zid], z = G.zones[zid];
+        st.presence.filter(function (r) { return view.actor(r[1]); }).forEach(function (r) {
+          held.push([z.name, T.actor(r[1], true), fmt("status." + r[4]), T.day(r[6]), r[5]]);
+        });
+        st.demands.concat(st.aged).filter(function (r) { return view.actor(r[1]); }).forEach(function (r) {
+          if (zoneCols.indexOf(zid) < 0) zoneCols.push(zid);
+          var cell = fmt("position." + r[4]) + " (" + r[5] + ")" + (r[8] === "aged" ? " — " + fmt("ui.aged", { date: T.day(r[9]), age: T.age(r[9], s.date) }) : "");
+          (parties[r[1]] = parties[r[1]] || {})[zid] = cell;
+        });
+      });
+      var out = [];
+      out.push(h("h3", { text: fmt("ui.presence_table") }));
+      out.push(view.presence && held.length ? table(fmt("ui.presence_table"),
+        [fmt("ui.zone"), fmt("ui.force"), fmt("ui.status"), fmt("ui.present_since"), fmt("ui.fact")], held)
+        : h("p", { class: "gcm-muted", text: fmt("ui.no_presence") }));
+      out.push(h("h3", { text: fmt("ui.positions_table") }));
+      var ids = Object.keys(parties);
+      out.push(view.demands && ids.length ? table(fmt("ui.positions_table"),
+        [fmt("ui.party")].concat(zoneCols.map(T.zone)),
+        ids.map(function (a) { return [T.actor(a, true)].concat(zoneCols.map(function (z) { return parties[a][z] || "—"; })); }))
+        : h("p", { class: "gcm-muted", text: fmt("ui.no_positions") }));
+      panes.positions.replaceChildren.apply(panes.positions, out);
+    }
+
+    // ---- Sources -------------------------------------------------------------------------------
+    function drawSources(s, view) {
+      var ids = GCMTime.citedFacts(G, s).filter(function (fid) {
+        var f = G.facts[fid];
+        return !f.actors || !f.actors.length || f.actors.some(view.actor);
+      });
+      panes.sources.replaceChildren(
+        h("p", { class: "gcm-muted", text: ids.length ? fmt("ui.sources_intro") : fmt("ui.no_sources") }),
+        ids.length ? h("ol", { class: "gcm-sources" }, ids.map(function (fid) { return h("li", null, factBlock(fid)); })) : "");
+    }
+
+    // ---- About (our own text, built from Markdown by Python into blocks) -------------------------
+    function runs(rs) {
+      return rs.map(function (r) { return r[0] ? h(r[0] === "b" ? "strong" : "em", { text: r[1] }) : r[1]; });
+    }
+    function drawAbout(pane) {
+      (G.about || []).forEach(function (b) {
+        if (b[0] === "h") pane.append(h("h3", { text: b[1] }));
+        else if (b[0] === "p") pane.append(h("p", null, runs(b[1])));
+        else if (b[0] === "ul") pane.append(h("ul", null, b[1].map(function (item) { return h("li", null, runs(item)); })));
+      });
+      pane.append(h("h3", { text: fmt("ui.keys_head") }), h("p", { text: fmt("ui.keys") }));
+    }
+
+    function render(s, view) {
+      drawToday(s, view);
+      drawPositions(s, view);
+      drawSources(s, view);
+      root.setAttribute("data-gcm-date", s.date);
+    }
+    function select(zid) {
+      show("today", false);
+      var el = panes.today.querySelector("[data-zone='" + zid + "']");
+      if (!el) return false;
+      el.scrollIntoView({ block: "start", behavior: "smooth" });
+      el.focus({ preventScroll: true });
+      return true;
+    }
+    return { render: render, show: show, select: select };
+  }
+  return { create: create };
+})();

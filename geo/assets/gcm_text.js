@@ -1,0 +1,90 @@
+/* Gaza Corridors Map: words for a day's state. Pure: no DOM, strings from the page's locale.
+ *
+ * Every sentence names who says or holds what ("Egypt: Israeli forces should withdraw"), so a
+ * chip never reads as the map's own claim. Loaded as a classic script (GCMText) and by Node.
+ */
+var GCMText = (function () {
+  "use strict";
+
+  function make(G, lang) {
+    var S = G.strings || {};
+    // "22 Aug 2024", as the Python side writes days (en-GB: day first, unambiguous).
+    var dayFormat = new Intl.DateTimeFormat(lang === "en" || !lang ? "en-GB" : lang, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+    function has(key) { return Object.prototype.hasOwnProperty.call(S, key); }
+    /** A string of the locale with {name} filled in; a missing key shows as itself. */
+    function fmt(key, vars) {
+      var s = has(key) ? S[key] : key;
+      return s.replace(/\{(\w+)\}/g, function (_, name) {
+        return vars && Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name]) : "";
+      });
+    }
+    function day(iso) {
+      return iso ? dayFormat.format(new Date(iso + "T00:00:00Z")) : "";
+    }
+    /** "14 months", "2 years": the same rounding as geo.report.age_words. */
+    function age(from, to) {
+      var days = Math.round((Date.parse(to + "T00:00:00Z") - Date.parse(from + "T00:00:00Z")) / 864e5);
+      var months = Math.round(days / 30.44);
+      return months < 24 ? fmt("age.months", { n: months }) : fmt("age.years", { n: Math.floor(months / 12) });
+    }
+    /** An actor's short name; "A+B" (a joint statement) as "A and B". */
+    function actor(id, long) {
+      return String(id).split("+").map(function (a) {
+        var x = G.actors[a];
+        return x ? (long ? x.name : x.short || x.name) : a;
+      }).join(" & ");
+    }
+    function zone(id) {
+      var z = G.zones[id];
+      return z ? z.name : id;
+    }
+    // Chips: who holds or demands what, in plain words, with the day.
+    function presence(r) {
+      var status = r[4] === "established" ? fmt("ui.present", { actor: actor(r[1]) })
+        : fmt("ui.present_status", { actor: actor(r[1]), status: fmt("status." + r[4]) });
+      var how = r[7] && r[7].length ? fmt("ui.through", { zones: r[7].map(zone).join(", ") })
+        : r[8] ? fmt("ui.implied", { date: day(G.facts[r[8]] ? G.facts[r[8]].date : "") })
+        : fmt("ui.since", { date: day(r[6]) });
+      return [status, how];
+    }
+    function left(r) {
+      return [fmt("ui.left", { actor: actor(r[1]), date: day(r[4]) }), fmt("map.left_how_" + r[6])];
+    }
+    function demand(r, d) {
+      var says = fmt("ui.says", { actor: actor(r[1]), position: fmt("position." + r[4]) });
+      if (r[8] === "aged") return [says, fmt("ui.aged", { date: day(r[9]), age: age(r[9], d) })];
+      var meta = fmt("ui.stated", { date: day(r[6]) });
+      if (r[10]) meta += "; " + fmt("ui.met", { date: day(r[10]) });
+      return [says, meta];
+    }
+    function overtaken(r) {
+      return [fmt("ui.says", { actor: actor(r[1]), position: fmt("position." + r[4]) }),
+        fmt("ui.overtaken", { since: day(r[6]), on: day(r[7]), by: r[8] })];
+    }
+    function figure(f) {
+      return fmt("ui.figure", { counted_by: f.counted_by, wording: f.wording, date: day(f.date) });
+    }
+    function roles(g) {
+      return g.roles.map(function (r) { return actor(r[0], true) + " (" + fmt("role." + r[1]) + ")"; }).join("; ");
+    }
+    function factMeta(fid) {
+      var f = G.facts[fid];
+      if (!f) return "";
+      var precision = f.date_precision !== "day" ? " (" + fmt("precision." + f.date_precision) + ")" : "";
+      return fmt("map.fact_meta", { date: day(f.date) + precision + (f.end_date ? " – " + day(f.end_date) : ""),
+        confidence: fmt("ui.confidence", { level: fmt("confidence." + f.confidence) }), fact: fid });
+    }
+    function announce(s) {
+      var n = s.lastChange === s.date ? s.changes.length : 0;
+      return n ? fmt("ui.announce_changes", { date: day(s.date), n: n }) : fmt("ui.announce", { date: day(s.date) });
+    }
+    return { fmt: fmt, day: day, age: age, actor: actor, zone: zone, presence: presence, left: left,
+      demand: demand, overtaken: overtaken, figure: figure, roles: roles, factMeta: factMeta, announce: announce };
+  }
+  /** Only http(s) links survive; anything else (javascript:, data:) is dropped. */
+  function safeUrl(u) {
+    return typeof u === "string" && /^https?:\/\/[^\s]+$/i.test(u) ? u : null;
+  }
+  return { make: make, safeUrl: safeUrl };
+})();
+if (typeof module !== "undefined" && module.exports) module.exports = GCMText;

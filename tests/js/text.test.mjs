@@ -1,0 +1,64 @@
+// The words of the page (geo/assets/gcm_text.js), with Node's built-in test runner.
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { test } from "node:test";
+
+const require = createRequire(import.meta.url);
+const X = require("../../geo/assets/gcm_text.js");
+
+const G = {
+  strings: {
+    "ui.says": "{actor}: {position}",
+    "ui.present": "{actor}: present",
+    "ui.present_status": "{actor}: {status}",
+    "ui.since": "since {date}",
+    "ui.stated": "stated {date}",
+    "ui.met": "met: the withdrawal happened on {date}",
+    "ui.aged": "last stated {date}, {age} ago",
+    "position.withdraw": "Israeli forces should withdraw",
+    "status.expanded": "present, area expanded",
+    "age.months": "{n} months",
+    "age.years": "{n} years",
+  },
+  actors: { Egypt: { name: "Egypt", short: "Egypt" }, IDF: { name: "Israel Defense Forces (IDF)", short: "IDF" } },
+  zones: {},
+  facts: {},
+};
+const T = X.make(G, "en");
+
+test("only http(s) addresses become links", () => {
+  assert.equal(X.safeUrl("https://example.org/a?b=c"), "https://example.org/a?b=c");
+  assert.equal(X.safeUrl("HTTP://example.org"), "HTTP://example.org");
+  for (const bad of ["javascript:alert(1)", "data:text/html,x", "//example.org", "https://a b", "", null, 3]) {
+    assert.equal(X.safeUrl(bad), null, String(bad));
+  }
+});
+
+test("a demand says who asks what of whom, with its day", () => {
+  const row = ["philadelphi", "Egypt", "2024-08-22", null, "withdraw", "T029", "2024-08-22", ["T029"], "in_force", "2024-08-22", null, null];
+  assert.deepEqual(T.demand(row, "2024-09-01"), ["Egypt: Israeli forces should withdraw", "stated 22 Aug 2024"]);
+  const met = row.slice(); met[10] = "2025-10-10";
+  assert.equal(T.demand(met, "2025-10-11")[1], "stated 22 Aug 2024; met: the withdrawal happened on 10 Oct 2025");
+});
+
+test("an aged demand gives its age as geo.report.age_words does", () => {
+  const row = ["z", "Egypt", "2025-08-22", null, "withdraw", "T1", "2024-06-22", ["T1"], "aged", "2024-06-22", null, null];
+  assert.deepEqual(T.demand(row, "2025-08-22"), ["Egypt: Israeli forces should withdraw", "last stated 22 Jun 2024, 14 months ago"]);
+  assert.equal(T.age("2024-01-01", "2026-03-01"), "2 years"); // 26 months
+  assert.equal(T.age("2024-01-01", "2025-12-01"), "23 months");
+});
+
+test("presence names the force and its status", () => {
+  assert.deepEqual(T.presence(["z", "IDF", "2024-05-29", null, "established", "T1", "2024-05-29", [], null]), ["IDF: present", "since 29 May 2024"]);
+  assert.equal(T.presence(["z", "IDF", "2024-05-29", null, "expanded", "T1", "2024-05-29", [], null])[0], "IDF: present, area expanded");
+});
+
+test("a joint statement names every party; an unknown id shows as itself", () => {
+  assert.equal(T.actor("IDF+Egypt"), "IDF & Egypt");
+  assert.equal(T.actor("Nobody"), "Nobody");
+});
+
+test("a missing string shows its key, and {placeholders} never leak", () => {
+  assert.equal(T.fmt("no.such.key"), "no.such.key");
+  assert.equal(T.fmt("ui.says", { actor: "A" }), "A: ");
+});
