@@ -382,9 +382,11 @@ def date_changes(
 
 
 def _as_of(day: str) -> str:
-    from geo.panels import day as words
+    """The old client's panel line, "As of 7 May 2024" (used only while Streamlit drew the panels)."""
+    from datetime import date
 
-    return "As of " + words(day)
+    d = date.fromisoformat(day)
+    return f"As of {d.day} {d:%b %Y}"
 
 
 # ---- the whole browser stage ------------------------------------------------------------------------
