@@ -148,6 +148,15 @@ def machine() -> dict[str, Any]:
     }
 
 
+def _optional(stage: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """An optional stage that fails is reported as skipped; the other results are still written."""
+    try:
+        return stage()
+    except Exception as e:  # noqa: BLE001 - reported in the results, and on stderr
+        print(f"  failed: {e!r}"[:500], file=sys.stderr)
+        return {"skipped": f"failed: {e!r}"[:500]}
+
+
 def _today() -> str:
     return date.today().isoformat()
 
@@ -189,12 +198,18 @@ def main(argv: list[str] | None = None) -> int:
         from bench.phone import bench_phone
 
         print("throttled phone...", file=sys.stderr)
-        results["phone"] = {**bench_phone(args.phone_reps, logs=LOGS, summary=summary), "date": _today()}
+        results["phone"] = {
+            **_optional(lambda: bench_phone(args.phone_reps, logs=LOGS, summary=summary)),
+            "date": _today(),
+        }
     if args.lighthouse:
         from bench.lighthouse import bench_lighthouse
 
         print("lighthouse...", file=sys.stderr)
-        results["lighthouse"] = {**bench_lighthouse(args.lighthouse_runs, logs=LOGS), "date": _today()}
+        results["lighthouse"] = {
+            **_optional(lambda: bench_lighthouse(args.lighthouse_runs, logs=LOGS)),
+            "date": _today(),
+        }
     if args.out == RESULTS and RESULTS.exists():  # keep the slow optional stages of an earlier run
         earlier = json.loads(RESULTS.read_text(encoding="utf-8"))
         for stage in ("phone", "lighthouse"):

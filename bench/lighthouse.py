@@ -33,7 +33,7 @@ def find() -> str | None:
 
 def run_once(binary: str, url: str, out: Path) -> dict[str, Any]:
     """One Lighthouse run; the figures that matter here, and what blocked the main thread."""
-    subprocess.run(
+    done = subprocess.run(
         [
             binary,
             url,
@@ -43,13 +43,21 @@ def run_once(binary: str, url: str, out: Path) -> dict[str, Any]:
             "--quiet",
             f"--chrome-flags={CHROME_FLAGS}",
         ],
-        check=True,
+        check=False,
         timeout=240,
         env={**os.environ, "CHROME_PATH": CHROMIUM},
         capture_output=True,
     )
+    if not out.exists():
+        tail = done.stderr.decode(errors="replace")[-300:]
+        return {"error": f"lighthouse exited with {done.returncode}: {tail}"}
     report = json.loads(out.read_text(encoding="utf-8"))
     audits = report["audits"]
+    if report.get("runtimeError"):  # e.g. NO_FCP: the top page painted nothing contentful
+        return {
+            "error": report["runtimeError"].get("code", "?"),
+            "message": report["runtimeError"].get("message"),
+        }
 
     def value(key: str) -> float | None:
         v = audits.get(key, {}).get("numericValue")
@@ -99,9 +107,18 @@ def bench_lighthouse(runs: int, *, logs: Path) -> dict[str, Any]:
         for i in range(runs):
             for name, url in targets.items():  # interleaved, like the cold loads
                 r = run_once(binary, url, Path(tmp) / f"{name}-{i}.json")
-                print(f"  lighthouse {name}: score {r['score']}, TBT {r['tbt_ms']:.0f} ms", file=sys.stderr)
+                if "error" in r:
+                    print(f"  lighthouse {name}: failed, {r['error']}", file=sys.stderr)
+                else:
+                    print(
+                        f"  lighthouse {name}: score {r['score']}, TBT {r['tbt_ms']:.0f} ms", file=sys.stderr
+                    )
                 each[name].append(r)
-        for name, rs in each.items():
+        for name, all_runs in each.items():
+            rs = [r for r in all_runs if "error" not in r]
+            if not rs:
+                out[name] = {"error": all_runs[0]["error"], "message": all_runs[0].get("message", "")}
+                continue
             middle = sorted(rs, key=lambda r: r["tbt_ms"] or 0)[len(rs) // 2]  # the median run by TBT
             out[name] = {
                 "score_median": statistics.median(r["score"] for r in rs),
@@ -111,5 +128,6 @@ def bench_lighthouse(runs: int, *, logs: Path) -> dict[str, Any]:
                 "scores": [r["score"] for r in rs],
                 "tbt_ms": [r["tbt_ms"] for r in rs],
                 "median_run": middle,
+                "errors": [r["error"] for r in all_runs if "error" in r],
             }
     return out

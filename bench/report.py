@@ -68,6 +68,10 @@ def _opt(x: dict[str, float] | None, unit: str = "ms") -> str:
     return "—" if not x else _s(x, unit)
 
 
+def _ms(v: float | None) -> str:
+    return "—" if v is None else f"{v:,.0f}"
+
+
 STAGES = (
     ("first_element", "first Streamlit element painted"),
     ("new_session", "the script starts (its first message arrives)"),
@@ -98,8 +102,7 @@ def _browser(b: dict[str, Any]) -> list[str]:
     for key, label in STAGES:
         if sa.get(key) is None and sb.get(key) is None:
             continue
-        cell = lambda v: "—" if v is None else f"{v:,.0f}"  # noqa: E731
-        lines.append(f"| {label} | {cell(sa.get(key))} | {cell(sb.get(key))} |")
+        lines.append(f"| {label} | {_ms(sa.get(key))} | {_ms(sb.get(key))} |")
     script, key = a["date_change_script"], a["date_change_key"]
     how = "`window.gcm.setDate`" if script.get("how") == "script" else "click on Next change"
     lines += [
@@ -145,7 +148,7 @@ def _phone(p: dict[str, Any]) -> list[str]:
 
 def _lighthouse(h: dict[str, Any]) -> list[str]:
     lines = [
-        f"Lighthouse {h['app']['median_run'].get('lighthouse', '')} mobile profile, performance only, "
+        f"Lighthouse {h.get('bare', {}).get('median_run', {}).get('lighthouse', '')} mobile profile, performance only, "
         f"{h['runs']} runs each, run of {h.get('date', '?')} (medians):",
         "",
         "| | performance score | total blocking time | largest contentful paint | layout shift |",
@@ -153,6 +156,9 @@ def _lighthouse(h: dict[str, Any]) -> list[str]:
     ]
     for name, label in (("app", "app"), ("bare", "bare Streamlit page")):
         x = h[name]
+        if "error" in x:
+            lines.append(f"| {label} | no score: Lighthouse's `{x['error']}` | — | — | — |")
+            continue
         lines.append(
             f"| {label} | {x['score_median']:.0f} (runs: {', '.join(str(s) for s in x['scores'])}) "
             f"| {x['tbt_ms_median']:,.0f} ms | {x['lcp_ms_median'] / 1000:.1f} s | {x.get('cls_median', 0):.3f} |"
