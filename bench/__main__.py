@@ -20,11 +20,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bench.server import CHROMIUM, CHROMIUM_FLAGS, ROOT, streamlit
+from bench.server import CHROMIUM, ROOT
 
 RESULTS = ROOT / "docs" / "bench" / "results.json"
 LOGS = ROOT / "artifacts" / "bench"
-WAIT_MS = 30_000
 
 
 def summary(values: list[float]) -> dict[str, float]:
@@ -133,197 +132,6 @@ def bench_scale(sizes: list[int], reps: int) -> dict[str, Any]:
     return out
 
 
-# ---- in the browser -------------------------------------------------------------------------
-
-
-class Browser:
-    """Debian's Chromium via Playwright, with every request outside 127.0.0.1 refused."""
-
-    def __init__(self) -> None:
-        from playwright.sync_api import sync_playwright
-
-        self._pw = sync_playwright().start()
-        self.browser = self._pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_FLAGS))
-
-    def page(self, *, width: int = 1400, height: int = 1000) -> tuple[Any, Any, dict[str, int]]:
-        context = self.browser.new_context(viewport={"width": width, "height": height})
-        context.set_default_timeout(WAIT_MS)
-        traffic = {"http": 0, "ws": 0, "blocked": 0}
-
-        def route(r: Any) -> None:
-            host = r.request.url.split("/")[2].split(":")[0] if "://" in r.request.url else ""
-            if r.request.url.startswith(("data:", "blob:", "about:")) or host in ("127.0.0.1", "localhost"):
-                r.continue_()
-            else:
-                traffic["blocked"] += 1
-                r.abort()
-
-        def on_response(resp: Any) -> None:
-            try:
-                sizes = resp.request.sizes()
-                traffic["http"] += sizes["responseBodySize"] + sizes["responseHeadersSize"]
-            except Exception:  # noqa: BLE001 - a request cancelled mid-flight has no sizes
-                pass
-
-        def on_ws(ws: Any) -> None:
-            ws.on(
-                "framereceived",
-                lambda payload: traffic.__setitem__(
-                    "ws", traffic["ws"] + (len(payload) if isinstance(payload, (bytes, str)) else 0)
-                ),
-            )
-
-        context.route("**/*", route)
-        page = context.new_page()
-        page.on("response", on_response)
-        page.on("websocket", on_ws)
-        return context, page, traffic
-
-    def close(self) -> None:
-        self.browser.close()
-        self._pw.stop()
-
-
-def _frame(page: Any) -> Any:
-    deadline = time.monotonic() + WAIT_MS / 1000
-    while time.monotonic() < deadline:
-        for f in page.frames:
-            if f is not page.main_frame and f.url.startswith("about:srcdoc"):
-                return f
-        page.wait_for_timeout(20)
-    raise TimeoutError("the map frame did not appear")
-
-
-PANEL_WAIT = """(text) => { window.__gcmPanel = new Promise((resolve) => {
-  const now = () => performance.timeOrigin + performance.now();
-  const seen = () => [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
-      .some((e) => e.innerText.includes(text));
-  if (seen()) return resolve(now());
-  const obs = new MutationObserver(() => { if (seen()) { obs.disconnect(); resolve(now()); } });
-  obs.observe(document.body, { subtree: true, childList: true, characterData: true });
-  setTimeout(() => { obs.disconnect(); resolve(-1); }, 10000);
-}); return true; }"""
-
-CLICK_AND_TIME = """(how) => new Promise((resolve) => {
-  const now = () => performance.timeOrigin + performance.now();
-  const root = document.querySelector('.gcm-root');
-  const before = root.getAttribute('data-gcm-date');
-  const t0 = now();
-  if (how === 'click') document.querySelector("button[aria-label='Next change']").click();
-  else {
-    const s = document.querySelector('.gcm-slider');
-    s.value = String(Number(s.value) + 1);
-    s.dispatchEvent(new Event('input', { bubbles: true }));
-  }
-  const t1 = now();
-  requestAnimationFrame(() => resolve({ t0, sync: t1 - t0, frame: now() - t0,
-    render: window.gcmLastRenderMs, date: root.getAttribute('data-gcm-date'), before }));
-})"""
-
-
-def _as_of(day: str) -> str:
-    from geo.panels import day as words
-
-    return "As of " + words(day)
-
-
-def bench_app(url: str, browser: Browser, reps: int, *, bare: bool) -> dict[str, Any]:
-    cold, cold_bytes, blocked = [], [], 0
-    frame_parse, frame_init = [], []
-    for _ in range(reps):
-        context, page, traffic = browser.page()
-        t0 = time.perf_counter()
-        page.goto(url if bare else f"{url}/?date=2024-08-22", wait_until="commit")
-        if bare:
-            page.get_by_text("Bare Streamlit page").wait_for()
-        else:
-            page.frame_locator("iframe.gcm-map").locator(".gcm-root[data-gcm-date='2024-08-22']").wait_for()
-        cold.append((time.perf_counter() - t0) * 1000)
-        if not bare:  # inside the map frame: parsing the page, then the map's own start
-            timings = _frame(page).evaluate("() => window.gcmTimings")
-            frame_parse.append(timings["scriptStart"])
-            frame_init.append(timings["ready"] - timings["scriptStart"])
-        page.wait_for_timeout(300)  # let the last frames arrive before counting bytes
-        cold_bytes.append(traffic["http"] + traffic["ws"])
-        blocked += traffic["blocked"]
-        context.close()
-    result: dict[str, Any] = {
-        "cold_load_ms": summary(cold),
-        "bytes_per_load": summary(cold_bytes),
-        "blocked_requests": blocked,
-    }
-    if bare:
-        return result
-    result["frame_parse_ms"] = summary(frame_parse)
-    result["frame_init_ms"] = summary(frame_init)
-    import geo
-
-    days = [d.isoformat() for d in geo.load_bundle().timeline.change_dates]
-    for how in ("click", "key"):
-        context, page, _ = browser.page()
-        page.goto(f"{url}/?date=2024-08-22")
-        page.frame_locator("iframe.gcm-map").locator(".gcm-root[data-gcm-ready]").wait_for()
-        page.get_by_text(_as_of("2024-08-22")).wait_for()
-        frame = _frame(page)
-        sync, frame_ms, render, panel = [], [], [], []
-        current = "2024-08-22"
-        for _ in range(reps):
-            nxt = days[days.index(current) + 1] if current in days else next(d for d in days if d > current)
-            page.evaluate(PANEL_WAIT, _as_of(nxt))  # parks a promise; does not wait
-            r = frame.evaluate(CLICK_AND_TIME, how)
-            if r["date"] != nxt:
-                raise RuntimeError(f"expected the map at {nxt}, it is at {r['date']}")
-            t_panel = page.evaluate("() => window.__gcmPanel")
-            if t_panel < 0:
-                raise TimeoutError(f"the panel did not show {nxt} within 10 s")
-            sync.append(r["sync"])
-            frame_ms.append(r["frame"])
-            render.append(r["render"])
-            panel.append(t_panel - r["t0"])
-            current = nxt
-            page.wait_for_timeout(150)  # a reader's pause; lets the rerun settle
-        context.close()
-        result[f"date_change_{how}"] = {
-            "handler_ms": summary(sync),
-            "to_next_frame_ms": summary(frame_ms),
-            "render_ms": summary(render),
-            "panel_ms": summary(panel),
-        }
-    deep = []
-    for i in range(reps):
-        day = days[(i * 7) % len(days)]
-        context, page, _ = browser.page()
-        t0 = time.perf_counter()
-        page.goto(f"{url}/?date={day}&layers=demands", wait_until="commit")
-        page.frame_locator("iframe.gcm-map").locator(f".gcm-root[data-gcm-date='{day}']").wait_for()
-        page.get_by_text(_as_of(day)).wait_for()
-        deep.append((time.perf_counter() - t0) * 1000)
-        context.close()
-    result["deep_link_ms"] = summary(deep)
-    return result
-
-
-def bench_browser(reps: int) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    browser = Browser()
-    try:
-        for name, script, bare in (
-            ("bare", ROOT / "bench" / "bare_app.py", True),
-            ("app", ROOT / "streamlit_app.py", False),
-        ):
-            with streamlit(script, log=LOGS / f"{name}.log") as server:
-                print(f"  browser: {name} on {server.url}", file=sys.stderr)
-                result = bench_app(server.url, browser, reps, bare=bare)
-                result["server_peak_rss_mb"] = server.peak_rss_mb()
-                out[name] = result
-    finally:
-        browser.close()
-    out["cold_load_ratio_median"] = round(
-        out["app"]["cold_load_ms"]["median"] / out["bare"]["cold_load_ms"]["median"], 2
-    )
-    return out
-
-
 def machine() -> dict[str, Any]:
     import os
     import subprocess
@@ -340,12 +148,39 @@ def machine() -> dict[str, Any]:
     }
 
 
+def _optional(stage: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """An optional stage that fails is reported as skipped; the other results are still written."""
+    try:
+        return stage()
+    except Exception as e:  # noqa: BLE001 - reported in the results, and on stderr
+        print(f"  failed: {e!r}"[:500], file=sys.stderr)
+        return {"skipped": f"failed: {e!r}"[:500]}
+
+
+def _today() -> str:
+    return date.today().isoformat()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=20, help="repetitions of each measure (default 20)")
     parser.add_argument("--sizes", default="1000,10000,100000", help="synthetic fact counts")
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument(
+        "--phone",
+        action="store_true",
+        help="also load app and bare page on a throttled phone, served directly and gzipped by nginx",
+    )
+    parser.add_argument(
+        "--phone-reps", type=int, default=3, help="loads of each kind on the phone (default 3)"
+    )
+    parser.add_argument(
+        "--lighthouse",
+        action="store_true",
+        help="also run Lighthouse (mobile, performance) on app and bare page; needs the npm package",
+    )
+    parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs per page (default 3)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     results: dict[str, Any] = {"machine": machine(), "reps": args.reps}
@@ -355,8 +190,31 @@ def main(argv: list[str] | None = None) -> int:
         print("scale...", file=sys.stderr)
         results["scale"] = bench_scale([int(s) for s in args.sizes.split(",")], args.reps)
     if not args.skip_browser:
+        from bench.browser import bench_browser
+
         print("browser...", file=sys.stderr)
-        results["browser"] = bench_browser(args.reps)
+        results["browser"] = bench_browser(args.reps, logs=LOGS, summary=summary)
+    if args.phone:
+        from bench.phone import bench_phone
+
+        print("throttled phone...", file=sys.stderr)
+        results["phone"] = {
+            **_optional(lambda: bench_phone(args.phone_reps, logs=LOGS, summary=summary)),
+            "date": _today(),
+        }
+    if args.lighthouse:
+        from bench.lighthouse import bench_lighthouse
+
+        print("lighthouse...", file=sys.stderr)
+        results["lighthouse"] = {
+            **_optional(lambda: bench_lighthouse(args.lighthouse_runs, logs=LOGS)),
+            "date": _today(),
+        }
+    if args.out == RESULTS and RESULTS.exists():  # keep the slow optional stages of an earlier run
+        earlier = json.loads(RESULTS.read_text(encoding="utf-8"))
+        for stage in ("phone", "lighthouse"):
+            if stage not in results and stage in earlier and "skipped" not in earlier[stage]:
+                results[stage] = earlier[stage]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     if args.out == RESULTS and not args.skip_browser and not args.skip_scale:

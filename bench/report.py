@@ -29,29 +29,7 @@ def render(r: dict[str, Any]) -> str:
         "",
     ]
     if "browser" in r:
-        b, a = r["browser"], r["browser"]["app"]
-        lines += [
-            "| measure | app | bare Streamlit page |",
-            "| --- | --- | --- |",
-            f"| cold load (to the overlays drawn; bare: to its title) | {_s(a['cold_load_ms'])} | {_s(b['bare']['cold_load_ms'])} |",
-            f"| ratio of the medians | **{b['cold_load_ratio_median']}** | 1 |",
-            f"| inside the map frame: parsing the page, then the map's start | {_s(a['frame_parse_ms'])}; {_s(a['frame_init_ms'])} | — |",
-            f"| deep link (`?date=…&layers=demands`) to map and panel at that date | {_s(a['deep_link_ms'])} | — |",
-            f"| bytes per cold load (websocket counted decompressed) | {_mb(a['bytes_per_load']['median'])} | {_mb(b['bare']['bytes_per_load']['median'])} |",
-            f"| server peak memory | {a['server_peak_rss_mb']:.0f} MB | {b['bare']['server_peak_rss_mb']:.0f} MB |",
-            f"| requests refused for leaving 127.0.0.1 | {a['blocked_requests']} | {b['bare']['blocked_requests']} |",
-            "",
-            "| date change | click on Next change | key on the date slider |",
-            "| --- | --- | --- |",
-        ]
-        for key, label in (
-            ("handler_ms", "input handler (redraws synchronously)"),
-            ("render_ms", "of which the map's render"),
-            ("to_next_frame_ms", "input to the next animation frame"),
-            ("panel_ms", "input to the panel showing the date"),
-        ):
-            lines.append(f"| {label} | {_s(a['date_change_click'][key])} | {_s(a['date_change_key'][key])} |")
-        lines.append("")
+        lines += _browser(r["browser"])
     lines += [
         "| core | result |",
         "| --- | --- |",
@@ -79,7 +57,113 @@ def render(r: dict[str, Any]) -> str:
             f"to {u['cells']} cells × {u['months']} months ({u['deltas']:,} count changes): "
             f"{_mb(u['aggregated_bytes'])} ({_mb(u['aggregated_gzip_bytes'])} gzip), in {u['aggregate_ms']:.0f} ms.",
         ]
+    if "phone" in r and "skipped" not in r["phone"]:
+        lines += ["", *_phone(r["phone"])]
+    if "lighthouse" in r and "skipped" not in r["lighthouse"]:
+        lines += ["", *_lighthouse(r["lighthouse"])]
     return "\n".join(lines)
+
+
+def _opt(x: dict[str, float] | None, unit: str = "ms") -> str:
+    return "—" if not x else _s(x, unit)
+
+
+def _ms(v: float | None) -> str:
+    return "—" if v is None else f"{v:,.0f}"
+
+
+STAGES = (
+    ("first_element", "first Streamlit element painted"),
+    ("new_session", "the script starts (its first message arrives)"),
+    ("script_finished", "the script has finished (its last message arrives)"),
+    ("frame_start", "the map frame's document starts (the component has mounted it)"),
+    ("frame_script_start", "the map's script starts (after parsing the frame's page)"),
+    ("frame_drawn", "the map is drawn (`data-gcm-ready` set)"),
+    ("ready", "**ready**: first paint after that (bare: after its title)"),
+)
+
+
+def _browser(b: dict[str, Any]) -> list[str]:
+    a, bare = b["app"], b["bare"]
+    lines = [
+        "| measure | app | bare Streamlit page |",
+        "| --- | --- | --- |",
+        f"| cold load, navigation to ready (interleaved) | {_s(a['cold_load_ms'])} | {_s(bare['cold_load_ms'])} |",
+        f"| ratio of the medians | **{b['cold_load_ratio_median']}** | 1 |",
+        f"| deep link (`?date=…&layers=demands`) to map and panels at that date | {_s(a['deep_link_ms'])} | — |",
+        f"| bytes per cold load (websocket counted decompressed) | {_mb(a['bytes_per_load']['median'])} | {_mb(bare['bytes_per_load']['median'])} |",
+        f"| server peak memory | {a['server_peak_rss_mb']:.0f} MB | {bare['server_peak_rss_mb']:.0f} MB |",
+        f"| requests refused for leaving 127.0.0.1 | {a['blocked_requests']} | {bare['blocked_requests']} |",
+        "",
+        "| where a cold load goes: medians, ms from navigation start | app | bare Streamlit page |",
+        "| --- | --- | --- |",
+    ]
+    sa, sb = a["stages_median_ms"], bare["stages_median_ms"]
+    for key, label in STAGES:
+        if sa.get(key) is None and sb.get(key) is None:
+            continue
+        lines.append(f"| {label} | {_ms(sa.get(key))} | {_ms(sb.get(key))} |")
+    script, key = a["date_change_script"], a["date_change_key"]
+    how = "`window.gcm.setDate`" if script.get("how") == "script" else "click on Next change"
+    lines += [
+        "",
+        f"| date change, ms from the input | {how} | key on the date slider |",
+        "| --- | --- | --- |",
+    ]
+    for k, label in (
+        ("sync_ms", "input handler (redraws synchronously)"),
+        ("render_ms", "of which the client's render"),
+        ("map_ms", "the map holds the new date"),
+        ("both_ms", "**map and panels both hold it** (polled each animation frame)"),
+        ("frame_ms", "the next animation frame"),
+        ("streamlit_panel_ms", "Streamlit's panel shows it (a rerun; the old client)"),
+    ):
+        if script.get(k) is None and key.get(k) is None:
+            continue
+        lines.append(f"| {label} | {_opt(script.get(k))} | {_opt(key.get(k))} |")
+    lines.append("")
+    return lines
+
+
+def _phone(p: dict[str, Any]) -> list[str]:
+    f = p["profile"]
+    lines = [
+        f"Throttled phone ({f['viewport']} px, CPU ÷{f['cpu_slowdown']}, {f['down_kbps'] / 1000:g} Mbps down, "
+        f"{f['rtt_ms']} ms round trip), {p['reps']} cold loads each, interleaved, run of {p.get('date', '?')}:",
+        "",
+        "| served | app: to ready | app: bytes | bare page: to ready | bare page: bytes |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for mode, label in (
+        ("direct", "by Streamlit (uncompressed)"),
+        ("gzip", "through nginx, gzip (`deploy/nginx.conf`)"),
+    ):
+        a, b = p[f"app_{mode}"], p[f"bare_{mode}"]
+        lines.append(
+            f"| {label} | {_s(a['cold_load_ms'])} | {_mb(a['bytes_per_load']['median'])} "
+            f"| {_s(b['cold_load_ms'])} | {_mb(b['bytes_per_load']['median'])} |"
+        )
+    return lines
+
+
+def _lighthouse(h: dict[str, Any]) -> list[str]:
+    lines = [
+        f"Lighthouse {h.get('bare', {}).get('median_run', {}).get('lighthouse', '')} mobile profile, performance only, "
+        f"{h['runs']} runs each, run of {h.get('date', '?')} (medians):",
+        "",
+        "| | performance score | total blocking time | largest contentful paint | layout shift |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, label in (("app", "app"), ("bare", "bare Streamlit page")):
+        x = h[name]
+        if "error" in x:
+            lines.append(f"| {label} | no score: Lighthouse's `{x['error']}` | — | — | — |")
+            continue
+        lines.append(
+            f"| {label} | {x['score_median']:.0f} (runs: {', '.join(str(s) for s in x['scores'])}) "
+            f"| {x['tbt_ms_median']:,.0f} ms | {x['lcp_ms_median'] / 1000:.1f} s | {x.get('cls_median', 0):.3f} |"
+        )
+    return lines
 
 
 def update(doc: Path, results: dict[str, Any]) -> None:
