@@ -2,20 +2,23 @@
 
 The page the reader sees (map, date controls, the text of the day, sources) is one
 self-contained client page, drawn in the browser from every date's state embedded once.
-Python hosts it and keeps the URL: read the URL once -> mount the page -> take the state it
-reports -> write the URL. Nothing else is rendered, so nothing delays the map.
+Python hosts it and keeps the URL: read the URL once -> mount the page (a static file, with
+the link's view handed to it) -> take the state it reports -> write the URL. Nothing else is
+rendered, so nothing delays the map.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+from pathlib import Path
 
 import streamlit as st
 
 import geo
 from geo import urlstate
 from geo.i18n import t
-from geo.mapping import ASSETS, base_html, with_view
+from geo.mapping import ASSETS, base_html
 
 st.set_page_config(page_title=t("app.title"), layout="wide")
 
@@ -25,14 +28,26 @@ def load_bundle() -> geo.Bundle:
     return geo.load_bundle()
 
 
+STATIC = Path(__file__).resolve().parent / "static"  # served at app/static/ (.streamlit/config.toml)
+
+
 @st.cache_resource
-def base_page() -> str:
-    return base_html(load_bundle())
-
-
-def map_page(view: urlstate.View, warnings: tuple[str, ...]) -> tuple[str, str]:
-    html = with_view(base_page(), view, warnings)  # ~1 ms: the page is built once, the view spliced in
+def page_html() -> tuple[str, str]:
+    html = base_html(load_bundle())
     return html, hashlib.sha256(html.encode()).hexdigest()[:16]
+
+
+def page_file() -> tuple[str, str]:
+    """The page, built once per process and written where Streamlit serves static files; named
+    by its content's hash, so a browser may cache it for good. The view travels separately."""
+    html, digest = page_html()
+    path = STATIC / f"gcm-{digest}.html"
+    if not path.exists():
+        STATIC.mkdir(exist_ok=True)
+        part = path.with_suffix(f".{os.getpid()}.part")
+        part.write_text(html, encoding="utf-8")
+        part.replace(path)  # atomic: another process never serves half a page
+    return f"app/static/{path.name}", digest
 
 
 MAP = st.components.v2.component("gcm_map", js=(ASSETS / "bridge.js").read_text(encoding="utf-8"))
@@ -46,9 +61,16 @@ if "gcm_initial" not in st.session_state:  # seed once: later reruns must not re
     st.session_state.gcm_warnings = tuple(t(w.key, value=w.value[:80]) for w in problems)
 initial: urlstate.View = st.session_state.gcm_initial
 
-html, digest = map_page(initial, st.session_state.gcm_warnings)
+url, digest = page_file()
 result = MAP(
-    data={"html": html, "hash": digest, "title": t("app.map_title")},
+    data={
+        "url": url,
+        "hash": digest,
+        "initial": {**initial.to_json(), "warnings": list(st.session_state.gcm_warnings)},
+        "title": t("app.map_title"),
+        "loading": t("app.loading"),
+        "failed": t("app.load_failed"),
+    },
     key="gcm_map",
     on_state_change=lambda: None,
 )

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 import geo
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+STATIC = Path(APP).parent / "static"
 LAST = geo.load_bundle().data_as_of
 
 
@@ -44,21 +45,27 @@ def elements(at: AppTest) -> list[Any]:
     return out
 
 
-def page(at: AppTest) -> str:
-    """The client page the app hands the browser; asserts it is the only thing shown."""
+def data(at: AppTest) -> dict[str, Any]:
+    """What the app hands the browser's bridge; asserts the page is the only thing shown."""
     shown = elements(at)
     kinds = [
         (getattr(e, "type", "?"), getattr(getattr(e, "proto", None), "component_name", "")) for e in shown
     ]
     assert kinds == [("bidi_component", "gcm_map")], kinds
-    return str(json.loads(shown[0].proto.json)["html"])
+    return dict(json.loads(shown[0].proto.json))
+
+
+def page(at: AppTest) -> str:
+    """The client page: a static file the app wrote, named by its hash, at the URL it gave."""
+    d = data(at)
+    assert re.fullmatch(r"app/static/gcm-[0-9a-f]{16}\.html", d["url"]), d["url"]
+    assert d["hash"] in d["url"]
+    return (STATIC / d["url"].removeprefix("app/static/")).read_text(encoding="utf-8")
 
 
 def initial(at: AppTest) -> dict[str, Any]:
-    """The view the page opens on, as spliced into it (see geo.mapping.with_view)."""
-    match = re.search(r'"initial":(\{.*?"warnings":\[.*?\]\})', page(at))
-    assert match, "the page carries no initial view"
-    return dict(json.loads(match.group(1)))
+    """The view the page opens on (the bridge hands it to the page with the frame's name)."""
+    return dict(data(at)["initial"])
 
 
 def test_opens_on_the_latest_data_by_default() -> None:
@@ -77,7 +84,7 @@ def test_the_page_is_the_only_element_on_every_kind_of_day() -> None:
     """Before the data, a withdrawal day, a busy day, a quiet day, after the data, a bad day."""
     for date in ("2005-09-05", "2005-09-12", "2024-08-22", "2026-03-01", "2031-01-01", "nonsense"):
         at = run(date=date)
-        page(at)  # exactly one element: the client page
+        data(at)  # exactly one element: the client page
         assert not at.get("help") and not at.warning and not at.markdown and not at.exception, date
 
 
@@ -102,13 +109,17 @@ def test_bad_values_are_reported_in_the_page_and_fall_back() -> None:
     assert at.query_params["date"] == LAST.isoformat() and "layers" not in at.query_params
 
 
-def test_hostile_url_values_stay_text_inside_the_page() -> None:
+def test_hostile_url_values_never_reach_the_page_file() -> None:
     hostile = "</script><script>alert(1)</script>**b**"
     at = run(date=hostile)
-    html = page(at)
-    assert "<script>alert(1)" not in html  # escaped inside the page's JSON
+    assert "alert(1)" not in page(at)  # the page is the same file for every link
     [warning] = initial(at)["warnings"]
-    assert "</script><script>alert(1)" in warning  # shown as text by the client (textContent)
+    assert "</script><script>alert(1)" in warning  # data, shown as text by the client (textContent)
+
+
+def test_the_page_file_is_the_built_page_waiting_for_its_view() -> None:
+    html = page(run(date="2024-08-22"))
+    assert '"initial":"__GCM_INITIAL_VIEW__"' in html and "gcmInit(" in html
 
 
 def report(at: AppTest, state: Any) -> AppTest:
@@ -131,7 +142,7 @@ def test_the_url_follows_the_state_the_page_reports() -> None:
     )
     assert at.query_params["date"] == "2025-02-10"
     assert at.query_params["view"] == "31.4000,34.3500,11.5"
-    page(at)  # still the page alone
+    data(at)  # still the page alone
     assert initial(at)["date"] == "2024-08-22"  # the page is not rebuilt on a date change
 
 

@@ -20,7 +20,15 @@ export default function (component) {
     style.textContent = HOST_CSS;
     document.head.appendChild(style);
   }
-  let frame = parentElement.querySelector("iframe.gcm-map");
+  // parentElement may be a shadow root: a box of our own holds the frame and the loading note.
+  let box = parentElement.querySelector("div.gcm-box");
+  if (!box) {
+    box = document.createElement("div");
+    box.className = "gcm-box";
+    box.style.position = "relative";
+    parentElement.appendChild(box);
+  }
+  let frame = box.querySelector("iframe.gcm-map");
   if (!frame) {
     frame = document.createElement("iframe");
     frame.className = "gcm-map";
@@ -31,9 +39,13 @@ export default function (component) {
     frame.style.height = Math.max(560, window.innerHeight - 24) + "px";
     frame.style.border = "0";
     frame.style.display = "block";
-    parentElement.appendChild(frame);
+    box.appendChild(frame);
   }
   frame.title = data.title || "";
+  // Text in the host page until the frame has drawn: a reader on a slow phone sees what is
+  // coming, and the page has a first paint of its own (paint timing ignores frames).
+  let note = box.querySelector("p.gcm-loading");
+  const unnote = () => { if (note) { note.remove(); note = null; } };
   let reported = 0;
   const wide = () => frame.clientWidth >= 900;
   const available = () => Math.max(480, window.innerHeight - Math.max(0, frame.getBoundingClientRect().top + window.scrollY) - 12);
@@ -44,15 +56,35 @@ export default function (component) {
   };
   if (frame.dataset.hash !== data.hash) {
     frame.dataset.hash = data.hash;
-    // The page reads the window's height from its name before it first draws: a phone's map
-    // fills the first screen without waiting for a message.
-    frame.name = "gcm-host-" + Math.round(available());
-    frame.srcdoc = data.html;
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "gcm-loading";
+      note.setAttribute("role", "status");
+      Object.assign(note.style, { position: "absolute", top: "8px", left: "12px", margin: "0", font: "16px/1.4 system-ui, sans-serif", color: "#1a1a1a" });
+      box.appendChild(note);
+    }
+    note.textContent = data.loading || "";
+    // The page is one static file, the same for every reader; the link's view (and the
+    // window's height, for a phone's first draw) is spliced in where the page expects it, as
+    // JSON that cannot close the script (the same escaping as geo.mapping.script_json).
+    const initial = Object.assign({}, data.initial || {}, { host: Math.round(available()) });
+    const json = JSON.stringify(initial).replace(/[<>&\u2028\u2029]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+    const want = data.hash;
+    fetch(new URL(data.url, document.baseURI), { credentials: "same-origin" })
+      .then((r) => { if (!r.ok) throw new Error("HTTP " + r.status); return r.text(); })
+      .then((text) => {
+        if (frame.dataset.hash === want) frame.srcdoc = text.replace('"__GCM_INITIAL_VIEW__"', () => json);
+      })
+      .catch(() => { if (note) note.textContent = data.failed || "The map could not be loaded. Reload the page to try again."; });
   }
   const onMessage = (event) => {
     if (event.source !== frame.contentWindow) return;
     const msg = event.data;
     if (!msg || typeof msg !== "object") return;
+    if (msg.type === "gcm:ready") {
+      unnote();
+      return;
+    }
     if (msg.type === "gcm:height" && typeof msg.height === "number") {
       reported = Math.min(Math.max(0, msg.height), 20000);
       size();

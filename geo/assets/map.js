@@ -20,7 +20,13 @@ function gcmInit(map, G) {
   var days = G.days;
 
   // ---- state -------------------------------------------------------------------------------
-  var init = G.initial || {};
+  // The view to open on: spliced into the page by Python (geo.mapping.with_view) or, hosted, by
+  // the bridge, with the host window's height. Checked like a link: it crosses a boundary.
+  var init = G.initial && typeof G.initial === "object" ? G.initial : {};
+  if (Array.isArray(init.view) && !(init.view.length === 3 && init.view.every(function (x) { return typeof x === "number" && isFinite(x); }))) init = Object.assign({}, init, { view: null });
+  // The phone layout's map is sized by the host window: the frame's own height follows the
+  // page, so 100vh would feed back.
+  if (typeof init.host === "number" && init.host > 200) doc.documentElement.style.setProperty("--gcm-host-h", Math.round(init.host) + "px");
   var st = {
     date: GCMTime.isDay(init.date) ? init.date : G.dataAsOf,
     overlays: new Set(Array.isArray(init.overlays) ? init.overlays.filter(function (o) { return OVERLAYS.indexOf(o) >= 0; }) : OVERLAYS),
@@ -33,10 +39,6 @@ function gcmInit(map, G) {
     shape: function (zid) { var s = shownShape(zid); return s ? s.sh : null; }
   };
   function narrow() { return doc.documentElement.clientWidth < 900; }
-  // In a frame, the host's window height (from the frame's name, then from messages) sizes the
-  // phone layout's map: the frame's own height follows the page, so 100vh would feed back.
-  var hostName = /^gcm-host-(\d+)$/.exec(window.name || "");
-  if (hostName) doc.documentElement.style.setProperty("--gcm-host-h", hostName[1] + "px");
 
   // ---- base: sea colour, attribution, panes, hatching ----------------------------------------
   root.style.background = G.sea;
@@ -438,11 +440,12 @@ function gcmInit(map, G) {
       fitting = false;
     }
   }
-  render();
+  // The view first, then one draw: drawing before fitting laid the labels out twice (measured:
+  // about a quarter of the page's start-up script).
   try { applyView(); } catch (err) { if (window.console) console.error("gcm: view failed", err); }
-  layoutLabels();
+  render();
   var lastSize = root.clientWidth + "x" + root.clientHeight;
-  map.on("zoomend moveend", function () { layoutLabels(); });
+  map.on("zoomend moveend", function () { if (!fitting && state) layoutLabels(); });
   map.on("dragstart", function () { moved = true; });
   map.on("zoomstart", function () { if (!fitting) moved = true; });
   function onResize() {
@@ -467,6 +470,7 @@ function gcmInit(map, G) {
   doc.documentElement.setAttribute("data-gcm-ready", "1");
   root.setAttribute("data-gcm-ready", "1");
   window.gcmTimings = { scriptStart: initStart, ready: performance.now() };
+  if (embedded) window.parent.postMessage({ type: "gcm:ready" }, "*");
   window.gcm = { setDate: setDate, state: snapshot, select: function (z) { return panels.select(z); }, map: map, data: G };
   return window.gcm;
 }
