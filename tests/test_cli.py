@@ -102,3 +102,21 @@ def test_manifest_refreshes_checksums(layers_copy: LayersCopy) -> None:
     r = run("manifest", str(layers_copy.root))
     assert r.returncode == 0 and "actors.csv" in r.stdout
     assert run("validate", str(layers_copy.root)).returncode == 0
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    """``python -m geo state ... | head -1``: the pipe closes early; no traceback, exit 0."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "geo", "state", "--date", "2025-02-10"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # like head that has read enough: gone before the command writes
+    with proc.stderr:
+        err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert "Traceback" not in err and "BrokenPipe" not in err
