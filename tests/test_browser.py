@@ -449,3 +449,25 @@ def test_hostile_data_is_drawn_as_text_in_map_and_panels(browser: Any, layers_co
         assert page.errors == []
     finally:
         page.context.close()
+
+
+def test_switched_off_layers_are_said_to_be_off_not_empty(page: Page, app_url: str) -> None:
+    """With the overlays off, the text and legend must not claim nothing was recorded."""
+    frame = page.open(f"{app_url}/?date=2024-08-22&layers=none")
+    shown(frame, "2024-08-22")
+    text = frame.locator("#gcm-pane-today").inner_text()
+    assert "switched off" in text
+    assert "is recorded" not in text and "Nothing recorded" not in text
+    assert "switched off" in frame.locator(".gcm-legend-forces").inner_text()
+
+
+def test_map_shapes_are_not_tab_stops(page: Page, app_url: str) -> None:
+    """After the Layers menu, Tab goes to the map and its named zone labels, never to an
+    unnamed shape (Chromium makes clickable SVG shapes focusable)."""
+    frame = page.open(f"{app_url}/?date=2024-08-22")
+    shown(frame, "2024-08-22")
+    frame.locator(".gcm-toggles > summary").focus()
+    for _ in range(6):
+        page.page.keyboard.press("Tab")
+        tag = frame.locator("html").evaluate("() => document.activeElement.tagName.toLowerCase()")
+        assert tag != "path"

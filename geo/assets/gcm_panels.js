@@ -44,6 +44,7 @@ var GCMPanels = (function () {
         panes[n].hidden = !on;
       });
       if (focus) tabs[name].focus();
+      if (focus && root.scrollHeight > root.clientHeight) root.scrollTop = 0;  // desktop: the text scrolls itself
     }
     show("today", false);
 
@@ -91,6 +92,7 @@ var GCMPanels = (function () {
         ? fmt("map.after_data", { date: T.day(G.dataAsOf) })
         : fmt("ui.before_data", { date: T.day(G.dataFrom) }) }));
       var any = false;
+      if (view.filtered) out.push(h("p", { class: "gcm-muted", text: fmt("ui.filtered") }));
       Object.keys(G.zones).forEach(function (zid) {
         var z = G.zones[zid], st = s.zones[zid];
         var mine = function (r) { return view.actor(r[1]); };
@@ -128,9 +130,9 @@ var GCMPanels = (function () {
             : shape && shape.width_m ? h("p", { class: "gcm-note", text: fmt("ui.band", { width: Math.round(shape.width_m).toLocaleString("en"),
               area: shape.area_km2.toFixed(1), share: (shape.share * 100).toFixed(1) + "%" }) }) : null,
           items,
-          empty ? h("p", { class: "gcm-muted", text: fmt("ui.nothing_here") }) : null));
+          empty ? h("p", { class: "gcm-muted", text: fmt(view.filtered ? "ui.nothing_shown" : "ui.nothing_here") }) : null));
       });
-      if (!any) out.push(h("p", { class: "gcm-muted", text: fmt("ui.nothing") }));
+      if (!any) out.push(h("p", { class: "gcm-muted", text: fmt(view.filtered ? "ui.nothing_shown" : "ui.nothing") }));
       if (s.lastChange) {
         var ch = s.changes.filter(function (c) { return c[0] === null || String(c[0]).split("+").some(view.actor); });
         out.push(h("section", { class: "gcm-changes" },
@@ -165,7 +167,7 @@ var GCMPanels = (function () {
         });
         st.demands.concat(st.aged).filter(function (r) { return view.actor(r[1]); }).forEach(function (r) {
           if (zoneCols.indexOf(zid) < 0) zoneCols.push(zid);
-          var cell = (r[4] === "other" ? G.facts[r[5]].summary : fmt("position." + r[4])) + " (" + r[5] + ")" + (r[8] === "aged" ? " — " + fmt("ui.aged", { date: T.day(r[9]), age: T.age(r[9], s.date) }) : "");
+          var cell = (r[4] === "other" ? fmt("ui.other_cell") : fmt("position." + r[4])) + " (" + r[5] + ")" + (r[8] === "aged" ? " — " + fmt("ui.aged", { date: T.day(r[9]), age: T.age(r[9], s.date) }) : "");
           (parties[r[1]] = parties[r[1]] || {})[zid] = cell;
         });
       });
@@ -222,7 +224,10 @@ var GCMPanels = (function () {
       show("today", false);
       var el = panes.today.querySelector("[data-zone='" + zid + "']");
       if (!el) return false;
-      el.scrollIntoView({ block: "start", behavior: "smooth" });
+      // Desktop: the text is its own scroll box; scrolling it alone leaves the page in place.
+      // Phone: the page is the text's scroller, so the host page scrolls to the zone.
+      if (root.scrollHeight > root.clientHeight) root.scrollTop += el.getBoundingClientRect().top - root.getBoundingClientRect().top - list.offsetHeight - 8;
+      else el.scrollIntoView({ block: "start", behavior: "smooth" });
       el.focus({ preventScroll: true });
       return true;
     }

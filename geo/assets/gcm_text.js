@@ -48,7 +48,7 @@ var GCMText = (function () {
       return [status, how];
     }
     function left(r) {
-      return [fmt("ui.left", { actor: actor(r[1]), date: day(r[4]) }), fmt("map.left_how_" + r[6])];
+      return [fmt("ui.left", { actor: actor(r[1]), date: day(r[4]) })];
     }
     // A position in words; "other" positions carry their statement, so nothing needs opening.
     function says(r) {

@@ -208,6 +208,7 @@ function gcmInit(map, G) {
     var d = st.date;
     view.presence = st.overlays.has("presence");
     view.demands = st.overlays.has("demands");
+    view.filtered = !view.presence || !view.demands || st.actors.size < ACTOR_IDS.length;
     state = GCMTime.stateOf(G, d);
     var mine = function (r) { return st.actors.has(r[1]); };
     shapes.forEach(function (s) {
@@ -242,6 +243,9 @@ function gcmInit(map, G) {
           h("span", { class: "gcm-sw gcm-sw-hatch", "aria-hidden": "true" }), T.actor(r[1]));
       }));
     });
+    // Chromium makes every clickable Leaflet shape (borders, axes, places, zones) a Tab stop with
+    // no name; for the keyboard they are decoration: the zone labels and the text say it all.
+    root.querySelectorAll("path.leaflet-interactive:not([tabindex])").forEach(function (e) { e.setAttribute("tabindex", "-1"); });
     layoutLabels();
     panels.render(state, view);
     legendForces();
@@ -346,12 +350,19 @@ function gcmInit(map, G) {
       h("fieldset", null, h("legend", { text: fmt("map.base") }),
         h("label", null, h("input", { type: "checkbox", "data-tiles": "osm",
           onchange: function (e) { var t = window[G.tileVar]; if (!t) return; if (e.target.checked) t.addTo(map); else t.remove(); } }), " " + fmt("map.base_osm")))));
+  toggles.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && toggles.open) { toggles.open = false; toggles.querySelector("summary").focus(); }
+  });
+  doc.addEventListener("click", function (e) { if (toggles.open && !toggles.contains(e.target)) toggles.open = false; });
   bar.append(
     h("div", { class: "gcm-row" }, ui.prev, ui.play, ui.next,
       h("label", { class: "gcm-asof", for: "gcm-date" }, h("span", { class: "gcm-asof-word", text: fmt("ui.as_of") })), ui.calendar,
       ui.slider, toggles),
     h("div", { class: "gcm-row gcm-row2" }, ui.showing, ui.notice,
-      h("span", { class: "gcm-keys", text: fmt("ui.keys") })), alert || "");
+      h("span", { class: "gcm-keys" }, fmt("ui.keys_word"), " ",
+        [[",", "ui.key_prev"], [".", "ui.key_next"], ["p", "ui.key_play"], ["d", "ui.key_date"]].map(function (k, i) {
+          return [i ? " · " : "", h("kbd", { text: k[0] }), " " + fmt(k[1])];
+        }))), alert || "");
 
   function syncControls() {
     var i = GCMTime.dayIndex(days, st.date);
@@ -409,9 +420,10 @@ function gcmInit(map, G) {
       if (view.presence) state.zones[z].presence.forEach(function (r) { if (st.actors.has(r[1])) seen[r[1]] = true; });
     });
     var forces = Object.keys(seen);
+    var hidden = !view.presence || st.actors.size < ACTOR_IDS.length;
     legendList.replaceChildren.apply(legendList, forces.length ? forces.map(function (a) {
       return h("li", null, h("span", { class: "gcm-key gcm-key-hatch", style: { "--gcm-c": G.actors[a].colour }, "aria-hidden": "true" }), " " + G.actors[a].name);
-    }) : [h("li", { class: "gcm-muted", text: fmt("ui.no_forces") })]);
+    }) : [h("li", { class: "gcm-muted", text: fmt(hidden ? "ui.forces_hidden" : "ui.no_forces") })]);
   }
 
   var panels = GCMPanels.create(doc.getElementById("gcm-panels"), G, T, {});
@@ -461,11 +473,6 @@ function gcmInit(map, G) {
     new ResizeObserver(reportHeight).observe(doc.body);
   }
   window.addEventListener("resize", onResize);
-  // Leaflet makes every shape with a tooltip (borders, axes, places) a Tab stop with no name;
-  // they are decoration for the keyboard, whose reader has the text beside the map.
-  root.querySelectorAll(".leaflet-overlay-pane [tabindex], .leaflet-marker-pane [tabindex]").forEach(function (e) {
-    e.setAttribute("tabindex", "-1");
-  });
   reportHeight();
   doc.documentElement.setAttribute("data-gcm-ready", "1");
   root.setAttribute("data-gcm-ready", "1");
