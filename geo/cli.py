@@ -1,4 +1,4 @@
-"""The ``python -m geo`` command: validate, state, diff, manifest."""
+"""The ``python -m geo`` command: validate, state, diff, manifest, export."""
 
 from __future__ import annotations
 
@@ -55,6 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--to", dest="end", type=_day_arg, required=True, metavar="YYYY-MM-DD")
     d.add_argument("--json", action="store_true", help="print the documented JSON")
     d.add_argument("--layers", type=Path, default=DEFAULT_LAYERS_DIR, metavar="DIR")
+    e = sub.add_parser(
+        "export", help="write the map as one self-contained HTML file that works offline (file://)"
+    )
+    e.add_argument("--out", type=Path, required=True, metavar="FILE")
+    e.add_argument("--date", type=_day_arg, default=None, metavar="YYYY-MM-DD", help="the day it opens on")
+    e.add_argument("--overlays", default=None, help="presence, demands, presence,demands or none")
+    e.add_argument("--actors", default=None, help="party ids, comma separated (default: all)")
+    e.add_argument("--layers", type=Path, default=DEFAULT_LAYERS_DIR, metavar="DIR")
     m = sub.add_parser("manifest", help="refresh checksums and counts in manifest.json after an edit")
     m.add_argument("dir", nargs="?", type=Path, default=DEFAULT_LAYERS_DIR)
     return parser
@@ -65,6 +73,39 @@ def _load(path: Path) -> Bundle:
     if bundle is None:
         raise ValidationError(problems)
     return bundle
+
+
+EXPORT_LIMIT_BYTES = 2_000_000
+
+
+def _export(bundle: Bundle, args: argparse.Namespace) -> int:
+    """The app's own page, opening on the view asked for, written as one file."""
+    from geo import urlstate
+    from geo.i18n import t
+    from geo.mapping import map_html  # folium: imported only for this command
+
+    params = {"date": (args.date or bundle.data_as_of).isoformat()}
+    if args.overlays is not None:
+        params["layers"] = args.overlays
+    if args.actors is not None:
+        params["actors"] = args.actors
+    view, problems = urlstate.parse(params, default_date=bundle.data_as_of, actors=list(bundle.actors))
+    if problems:
+        for w in problems:
+            print("error: " + t(w.key, value=w.value[:80]).split(";")[0], file=sys.stderr)
+        return EXIT_USAGE
+    page = map_html(bundle, view=view).encode("utf-8")
+    part = args.out.with_name(args.out.name + ".part")
+    try:
+        part.write_bytes(page)
+        part.replace(args.out)  # atomic: never half a file where the map was
+    except OSError as e:
+        print(f"error: cannot write {args.out}: {e.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{args.out}: {len(page) / 1000:,.0f} KB, opens on {view.date}", file=sys.stdout)
+    if len(page) > EXPORT_LIMIT_BYTES:
+        print(f"warning: larger than {EXPORT_LIMIT_BYTES / 1e6:.0f} MB", file=sys.stderr)
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -92,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(line, file=out)
             return EXIT_OK
         bundle = _load(args.layers)
+        if args.command == "export":
+            return _export(bundle, args)
         if args.command == "state":
             if args.json:
                 json.dump(report.state_dict(bundle, args.date), out, ensure_ascii=False, indent=1)

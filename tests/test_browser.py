@@ -471,3 +471,35 @@ def test_map_shapes_are_not_tab_stops(page: Page, app_url: str) -> None:
         page.page.keyboard.press("Tab")
         tag = frame.locator("html").evaluate("() => document.activeElement.tagName.toLowerCase()")
         assert tag != "path"
+
+
+def test_the_exported_file_works_offline_from_file(browser: Any, tmp_path: Path) -> None:
+    """`python -m geo export`: one file, opened from file:// with every other request refused,
+    draws its overlays and text, and its date control works."""
+    from geo.cli import main
+
+    out = tmp_path / "map.html"
+    assert main(["export", "--out", str(out), "--date", "2024-08-22"]) == 0
+    page = Page(browser, width=1280, height=900)
+    try:
+        page.context.route(
+            "**/*",
+            lambda r: (
+                r.continue_()
+                if r.request.url.startswith(("file:", "data:", "about:"))
+                else page.blocked.append(r.request.url) or r.abort()
+            ),
+        )
+        page.page.goto(out.as_uri())
+        page.page.locator("html[data-gcm-ready]").wait_for()
+        root = page.page.locator(".gcm-root[data-gcm-date='2024-08-22']")
+        root.wait_for()
+        assert page.page.locator("path[fill^='url(#gcm-hatch-']").count() >= 3
+        assert "IDF: present" in page.page.locator("#gcm-pane-today").inner_text()
+        page.page.get_by_role("button", name="Next change").click()
+        page.page.locator("#gcm-panels[data-gcm-date='2024-08-25']").wait_for()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.page.screenshot(path=str(ARTIFACTS / "export-file.png"))
+        assert page.blocked == [] and page.errors == []
+    finally:
+        page.context.close()

@@ -8,6 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from geo.cli import main
 from tests.conftest import LayersCopy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,3 +123,23 @@ def test_a_reader_that_stops_early_gets_no_traceback() -> None:
         err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 0
     assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_export_writes_one_self_contained_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "map.html"
+    assert main(["export", "--out", str(out), "--date", "2024-08-22", "--overlays", "demands"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert len(page.encode()) < 2_000_000
+    assert not re.search(r"""<(script|link|img)[^>]+(src|href)=["']?(https?:)?//""", page)  # nothing fetched
+    assert '"date":"2024-08-22","overlays":["demands"]' in page  # opens on the view asked for
+    assert "map.html" in capsys.readouterr().out
+
+
+def test_export_rejects_bad_options_and_unwritable_places(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", "--out", str(tmp_path / "a.html"), "--overlays", "tanks"]) == 2
+    assert '"tanks"' in capsys.readouterr().err
+    assert main(["export", "--out", str(tmp_path / "no" / "such" / "a.html")]) == 2
+    assert "cannot write" in capsys.readouterr().err
+    assert not list(tmp_path.glob("*.html*"))
