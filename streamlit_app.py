@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -47,6 +48,14 @@ def page_file() -> tuple[str, str]:
         part = path.with_suffix(f".{os.getpid()}.part")
         part.write_text(html, encoding="utf-8")
         part.replace(path)  # atomic: another process never serves half a page
+        # Pages of earlier builds (code or data changed) go after a day: long enough for readers
+        # and other processes still on them, short enough that static/ does not grow forever.
+        for old in STATIC.glob("gcm-*.html"):
+            try:
+                if old != path and time.time() - old.stat().st_mtime > 86_400:
+                    old.unlink()
+            except OSError:
+                pass  # another process got there first
     return f"app/static/{path.name}", digest
 
 

@@ -150,3 +150,22 @@ def test_a_malformed_report_is_ignored() -> None:
     at = run(date="2024-08-22")
     report(at, {"date": "<script>", "overlays": "all"})
     assert at.query_params["date"] == "2024-08-22"
+
+
+def test_pages_of_earlier_builds_are_removed_after_a_day() -> None:
+    import os
+    import time
+
+    stale, recent = STATIC / "gcm-0000000000000000.html", STATIC / "gcm-1111111111111111.html"
+    for f, age in ((stale, 2 * 86_400), (recent, 3_600)):
+        f.write_text("old page", encoding="utf-8")
+        os.utime(f, (time.time() - age, time.time() - age))
+    try:
+        for current in STATIC.glob("gcm-*.html"):
+            if current not in (stale, recent):
+                current.unlink()  # so that this run writes its page, and prunes
+        page(run())
+        assert not stale.exists() and recent.exists()
+    finally:
+        recent.unlink(missing_ok=True)
+        stale.unlink(missing_ok=True)
