@@ -5,13 +5,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.server import ROOT, ServerError, free_port, stop
+from bench.server import ROOT, ServerError, free_port, stop, wait_healthy
 
 SITE = ROOT / "deploy" / "nginx.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -75,20 +73,13 @@ def nginx(upstream: str, *, log: Path, timeout_s: float = 30) -> Iterator[str]:
             )
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + timeout_s
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None:
-                    err = (Path(tmp) / "error.log").read_text(errors="replace")[-2000:]
-                    raise ServerError(f"nginx exited with code {proc.returncode}: {err}")
-                if time.monotonic() > deadline:
-                    raise ServerError(f"nginx did not answer within {timeout_s:.0f} s")
-                time.sleep(0.2)
+            wait_healthy(
+                url,
+                proc,
+                timeout_s,
+                what="nginx",
+                detail=lambda: (Path(tmp) / "error.log").read_text(errors="replace")[-2000:],
+            )
             yield url
         finally:
             stop(proc)

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +48,26 @@ class Server:
         return None
 
 
+def wait_healthy(
+    url: str, proc: subprocess.Popen[bytes], timeout_s: float, *, what: str, detail: Callable[[], str]
+) -> None:
+    """Wait until Streamlit's health check at ``url`` answers (directly or through a proxy);
+    raise ServerError, with ``detail()``, if the process exits or the time runs out."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None:
+            raise ServerError(f"{what} exited with code {proc.returncode}; {detail()}")
+        if time.monotonic() > deadline:
+            raise ServerError(f"{what} did not answer within {timeout_s:.0f} s; {detail()}")
+        time.sleep(0.25)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -83,19 +103,7 @@ def streamlit(script: str | Path, *, log: Path, timeout_s: float = 90) -> Iterat
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None:
-                raise ServerError(f"{script} exited with code {proc.returncode}; see {log}")
-            if time.monotonic() > deadline:
-                raise ServerError(f"{script} did not answer within {timeout_s:.0f} s; see {log}")
-            time.sleep(0.25)
+        wait_healthy(url, proc, timeout_s, what=str(script), detail=lambda: f"see {log}")
         yield Server(url, proc.pid)
     finally:
         stop(proc)
