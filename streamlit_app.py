@@ -19,7 +19,7 @@ import streamlit as st
 import geo
 from geo import urlstate
 from geo.i18n import t
-from geo.mapping import ASSETS, base_html
+from geo.mapping import ASSETS, base_html, data_version, with_view
 
 st.set_page_config(page_title=t("app.title"), layout="wide")
 
@@ -59,23 +59,53 @@ def page_file() -> tuple[str, str]:
     return f"app/static/{path.name}", digest
 
 
+def downloads(view: urlstate.View, link: str | None) -> None:
+    """The view to take away, built only when a button is pressed (deferred downloads): the map
+    as one offline file, the data behind the view, a snapshot for slides and print."""
+    stem = f"gaza-corridors-{view.date.isoformat()}"
+    with st.container(key="gcm_downloads"):
+        st.subheader(t("app.downloads"), anchor=False)
+        st.caption(t("app.downloads_intro", date=view.date.isoformat(), version=version))
+        st.download_button(
+            t("app.download_html"),
+            data=lambda: with_view(page_html()[0], view),
+            file_name=f"{stem}.html",
+            mime="text/html",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+
+
 MAP = st.components.v2.component("gcm_map", js=(ASSETS / "bridge.js").read_text(encoding="utf-8"))
 
 bundle = load_bundle()
 actors = list(bundle.actors)
+lessons = [lesson.id for lesson in getattr(bundle, "lessons", ())]  # MERGE: bundle.lessons
+version = data_version(bundle)
 if "gcm_initial" not in st.session_state:  # seed once: later reruns must not re-read the URL
-    view, problems = urlstate.parse(st.query_params.to_dict(), default_date=bundle.data_as_of, actors=actors)
+    view, problems = urlstate.parse(
+        st.query_params.to_dict(), default_date=bundle.data_as_of, actors=actors, lessons=lessons
+    )
     st.session_state.gcm_initial = view
     # Plain text for the page, which shows it as text (never as Markdown or HTML).
-    st.session_state.gcm_warnings = tuple(t(w.key, value=w.value[:80]) for w in problems)
+    warnings = [t(w.key, value=w.value[:80]) for w in problems]
+    if view.version is not None and view.version != version:
+        warnings.append(t("url.data_changed", value=view.version, now=version))
+    st.session_state.gcm_warnings = tuple(warnings)
 initial: urlstate.View = st.session_state.gcm_initial
+embedded = bool(st.context.is_embedded)
 
 url, digest = page_file()
 result = MAP(
     data={
         "url": url,
         "hash": digest,
-        "initial": {**initial.to_json(), "warnings": list(st.session_state.gcm_warnings)},
+        "initial": {
+            **initial.to_json(),
+            "warnings": list(st.session_state.gcm_warnings),
+            "embed": embedded,
+            "downloads": not embedded,
+        },
         "title": t("app.map_title"),
         "loading": t("app.loading"),
         "failed": t("app.load_failed"),
@@ -83,6 +113,9 @@ result = MAP(
     key="gcm_map",
     on_state_change=lambda: None,
 )
-current = urlstate.from_map(getattr(result, "state", None), fallback=initial, actors=actors)
+current = urlstate.from_map(getattr(result, "state", None), fallback=initial, actors=actors, lessons=lessons)
 if st.query_params.to_dict() != current.to_params():
     st.query_params.from_dict(current.to_params())
+
+if not embedded:  # an embed is the map alone; its readers open the full map to take it away
+    downloads(current, link=st.context.url)

@@ -168,6 +168,8 @@ def payload(bundle: Bundle, *, view: View, lang: str = "en") -> dict[str, Any]:
         "dataFrom": bundle.data_from.isoformat(),
         "dataAsOf": bundle.data_as_of.isoformat(),
         "researched": _iso(bundle.researched),
+        # The data version a citation names and a cited link carries (v=).
+        "version": data_version(bundle),
         "days": [d.isoformat() for d in tl.change_dates],
         "zones": {
             z.id: {
@@ -318,6 +320,15 @@ def payload(bundle: Bundle, *, view: View, lang: str = "en") -> dict[str, Any]:
 JS_STRING_GROUPS = ("map", "ui", "status", "position", "chip", "confidence", "precision", "role", "age")
 
 
+def data_version(bundle: Bundle) -> str:  # replaced by geo.share.data_version on merge
+    import hashlib
+
+    digest = hashlib.sha256()
+    for f in sorted(bundle.files, key=lambda f: f.file):
+        digest.update(f"{f.file}\0{f.sha256}\n".encode())
+    return digest.hexdigest()[:12]
+
+
 def _change_text(bundle: Bundle, c: dict[str, Any]) -> str:
     """A change in words for the page: its fact is the source a click away, not a bracket."""
     text = change_words(bundle, c)
@@ -335,7 +346,7 @@ def _overtaken_dict(p: Position) -> dict[str, Any]:
     }
 
 
-CLIENT_MODULES = ("gcm_time.js", "gcm_text.js", "gcm_dom.js", "gcm_panels.js", "map.js")
+CLIENT_MODULES = ("gcm_time.js", "gcm_text.js", "gcm_dom.js", "gcm_panels.js", "gcm_share.js", "map.js")
 
 
 def client_js() -> str:

@@ -1,4 +1,4 @@
-"""The map's view state and its URL form: date, overlays, actors, map view.
+"""The map's view state and its URL form: date, overlays, actors, map view, data version, lesson.
 
 Pure and serializable: the app reads it from the query parameters, the map reports it back,
 and a shared link restores it. A bad value never raises; it becomes a :class:`Warning` and
@@ -7,6 +7,7 @@ the default is used.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -19,6 +20,7 @@ NO_OVERLAYS = "none"
 LAT_RANGE = (30.0, 33.0)
 LON_RANGE = (33.0, 36.0)
 ZOOM_RANGE = (6.0, 18.0)
+MAX_STEP = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,13 +34,20 @@ class Warning:
 
 @dataclass(frozen=True, slots=True)
 class View:
-    """What the map shows: the as-of day, overlays on, actors shown (None = all), and the view."""
+    """What the map shows: the as-of day, overlays on, actors shown (None = all), and the view.
+
+    ``version`` is the data version a cited link was made with (``v=``), so that the app can
+    say when the data has changed since; ``lesson`` and ``step`` (1-based) a guided lesson's step.
+    """
 
     date: date
     overlays: tuple[str, ...] = OVERLAYS
     actors: tuple[str, ...] | None = None
     center: tuple[float, float] | None = None
     zoom: float | None = None
+    version: str | None = None
+    lesson: str | None = None
+    step: int | None = None
 
     def to_params(self) -> dict[str, str]:
         """Query parameters for a link that restores this view."""
@@ -49,6 +58,11 @@ class View:
             params["actors"] = ",".join(self.actors) or NO_OVERLAYS
         if self.center is not None and self.zoom is not None:
             params["view"] = f"{self.center[0]:.4f},{self.center[1]:.4f},{self.zoom:g}"
+        if self.lesson is not None:
+            params["lesson"] = self.lesson
+            params["step"] = str(self.step or 1)
+        if self.version is not None:
+            params["v"] = self.version
         return params
 
     def to_json(self) -> dict[str, object]:
@@ -57,6 +71,9 @@ class View:
             "overlays": list(self.overlays),
             "actors": None if self.actors is None else list(self.actors),
             "view": None if self.center is None else [self.center[0], self.center[1], self.zoom],
+            "version": self.version,
+            "lesson": self.lesson,
+            "step": self.step,
         }
 
 
@@ -67,7 +84,11 @@ def _one(value: str | list[str] | None) -> str | None:
 
 
 def parse(
-    params: Mapping[str, str | list[str]], *, default_date: date, actors: Collection[str]
+    params: Mapping[str, str | list[str]],
+    *,
+    default_date: date,
+    actors: Collection[str],
+    lessons: Collection[str] | None = None,
 ) -> tuple[View, list[Warning]]:
     """Read a view from query parameters, falling back to defaults value by value.
 
@@ -113,7 +134,26 @@ def parse(
             warnings.append(Warning("url.bad_view", "view", raw))
         else:
             view = replace(view, center=parsed[:2], zoom=parsed[2])
+    raw = _one(params.get("v"))
+    if raw is not None:
+        if _VERSION.fullmatch(raw):
+            view = replace(view, version=raw.lower())
+        else:
+            warnings.append(Warning("url.bad_version", "v", raw))
+    raw = _one(params.get("lesson"))
+    if raw is not None:
+        if lessons is not None and raw in lessons:
+            step_raw = _one(params.get("step")) or "1"
+            step = int(step_raw) if step_raw.isdigit() and 1 <= int(step_raw) <= MAX_STEP else None
+            if step is None:
+                warnings.append(Warning("url.bad_step", "step", step_raw))
+            view = replace(view, lesson=raw, step=step or 1)
+        else:
+            warnings.append(Warning("url.bad_lesson", "lesson", raw))
     return view, warnings
+
+
+_VERSION = re.compile(r"[0-9A-Fa-f]{6,64}")
 
 
 def _parse_view(raw: str) -> tuple[float, float, float] | None:
@@ -132,7 +172,9 @@ def _parse_view(raw: str) -> tuple[float, float, float] | None:
     return (lat, lon, zoom) if ok else None
 
 
-def from_map(state: object, *, fallback: View, actors: Collection[str]) -> View:
+def from_map(
+    state: object, *, fallback: View, actors: Collection[str], lessons: Collection[str] | None = None
+) -> View:
     """The view the map reported, checked like a URL (it crosses a trust boundary too)."""
     if not isinstance(state, Mapping):
         return fallback
@@ -148,5 +190,12 @@ def from_map(state: object, *, fallback: View, actors: Collection[str]) -> View:
     v = state.get("view")
     if isinstance(v, list) and len(v) == 3 and all(isinstance(x, int | float) for x in v):
         params["view"] = ",".join(str(x) for x in v)
-    view, warnings = parse(params, default_date=fallback.date, actors=actors)
+    if isinstance(state.get("lesson"), str):
+        params["lesson"] = state["lesson"]
+        step = state.get("step")
+        if isinstance(step, int) and not isinstance(step, bool):
+            params["step"] = str(step)
+    view, warnings = parse(params, default_date=fallback.date, actors=actors, lessons=lessons)
+    # The data version belongs to the cited link the reader came with: once they change the
+    # view, the address no longer shows that cited view, so it no longer claims its version.
     return fallback if warnings else view

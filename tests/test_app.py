@@ -1,7 +1,8 @@
 """The Streamlit app, driven headless with AppTest: URL in, the client page and URL out.
 
-The app renders one element, the client page (map and text); anything else it shows is a
-defect (an object dump from Streamlit's "magic", an exception, a stray warning or table).
+The app renders the client page (map and text) and, under it, the downloads of the current
+view; anything else it shows is a defect (an object dump from Streamlit's "magic", an
+exception, a stray warning or table).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def elements(at: AppTest) -> list[Any]:
 
     def walk(node: Any) -> None:
         for child in getattr(node, "children", {}).values():
-            if getattr(child, "type", None) in ("block", "vertical", "horizontal", "column", "tab"):
+            if getattr(child, "type", None) in ("block", "vertical", "horizontal", "column", "tab", "flex_container"):
                 walk(child)
             else:
                 out.append(child)
@@ -45,14 +46,23 @@ def elements(at: AppTest) -> list[Any]:
     return out
 
 
+DOWNLOAD_SECTION = {"subheader", "caption", "download_button"}
+
+
 def data(at: AppTest) -> dict[str, Any]:
-    """What the app hands the browser's bridge; asserts the page is the only thing shown."""
+    """What the app hands the browser's bridge; asserts the page comes first and nothing but
+    the downloads section follows it."""
     shown = elements(at)
     kinds = [
         (getattr(e, "type", "?"), getattr(getattr(e, "proto", None), "component_name", "")) for e in shown
     ]
-    assert kinds == [("bidi_component", "gcm_map")], kinds
+    assert kinds[0] == ("bidi_component", "gcm_map"), kinds
+    assert {k for k, _ in kinds[1:]} <= DOWNLOAD_SECTION, kinds
     return dict(json.loads(shown[0].proto.json))
+
+
+def download_labels(at: AppTest) -> list[str]:
+    return [str(e.proto.label) for e in elements(at) if getattr(e, "type", None) == "download_button"]
 
 
 def page(at: AppTest) -> str:
@@ -75,16 +85,22 @@ def test_opens_on_the_latest_data_by_default() -> None:
         "overlays": ["presence", "demands"],
         "actors": None,
         "view": None,
+        "version": None,
+        "lesson": None,
+        "step": None,
         "warnings": [],
+        "embed": False,
+        "downloads": True,
     }
     assert at.query_params["date"] == LAST.isoformat()
 
 
-def test_the_page_is_the_only_element_on_every_kind_of_day() -> None:
+def test_the_page_and_its_downloads_are_all_there_is_on_every_kind_of_day() -> None:
     """Before the data, a withdrawal day, a busy day, a quiet day, after the data, a bad day."""
     for date in ("2005-09-05", "2005-09-12", "2024-08-22", "2026-03-01", "2031-01-01", "nonsense"):
         at = run(date=date)
-        data(at)  # exactly one element: the client page
+        data(at)  # the client page, then the downloads section and nothing else
+        assert download_labels(at), date
         assert not at.get("help") and not at.warning and not at.markdown and not at.exception, date
 
 
@@ -95,7 +111,12 @@ def test_a_shared_link_restores_the_date_layers_actors_and_view() -> None:
         "overlays": ["demands"],
         "actors": ["Egypt", "Hamas"],
         "view": [31.3, 34.3, 12.0],
+        "version": None,
+        "lesson": None,
+        "step": None,
         "warnings": [],
+        "embed": False,
+        "downloads": True,
     }
     assert at.query_params["layers"] == "demands" and at.query_params["actors"] == "Egypt,Hamas"
 
@@ -169,3 +190,21 @@ def test_pages_of_earlier_builds_are_removed_after_a_day() -> None:
     finally:
         recent.unlink(missing_ok=True)
         stale.unlink(missing_ok=True)
+
+
+def test_a_cited_link_says_when_the_data_has_changed_since() -> None:
+    from geo.mapping import data_version
+
+    now = data_version(geo.load_bundle())
+    assert not initial(run(date="2024-08-22", v=now))["warnings"]  # same data: nothing to say
+    [warning] = initial(run(date="2024-08-22", v="0123456789ab"))["warnings"]
+    assert "0123456789ab" in warning and now in warning and "changed" in warning
+    [warning] = initial(run(date="2024-08-22", v="<b>x</b>"))["warnings"]
+    assert "data version" in warning  # not a version: said so, and ignored
+
+
+def test_the_downloads_follow_the_view_the_page_reports() -> None:
+    at = run(date="2024-08-22")
+    assert "2024-08-22" in at.caption[0].value
+    report(at, {"date": "2025-02-10", "overlays": ["presence"], "actors": None, "view": None})
+    assert "2025-02-10" in at.caption[0].value

@@ -12,12 +12,13 @@ const HOST_CSS = `
 [data-testid="stMain"]:focus-visible { outline: 3px solid #000; outline-offset: -3px; }
 `;
 
-function reachOut(box) {
+function reachOut(box, embed) {
   const block = document.querySelector('[data-testid="stMainBlockContainer"]');
   if (!block) return;
   const pad = getComputedStyle(block);
   const top = Math.max(0, parseFloat(pad.paddingTop) - 8);
-  const side = window.innerWidth < 900 ? parseFloat(pad.paddingLeft) : 0;
+  // Sides too on a phone, and in an embed, where the frame is all there is.
+  const side = window.innerWidth < 900 || embed ? parseFloat(pad.paddingLeft) : 0;
   box.style.marginTop = -top + "px";
   box.style.marginLeft = box.style.marginRight = -side + "px";
 }
@@ -38,7 +39,8 @@ export default function (component) {
     box.style.position = "relative";
     parentElement.appendChild(box);
   }
-  reachOut(box);
+  const embed = !!(data.initial && data.initial.embed);
+  reachOut(box, embed);
   let frame = box.querySelector("iframe.gcm-map");
   if (!frame) {
     frame = document.createElement("iframe");
@@ -61,7 +63,7 @@ export default function (component) {
   const wide = () => frame.clientWidth >= 900;
   const available = () => Math.max(480, window.innerHeight - Math.max(0, frame.getBoundingClientRect().top + window.scrollY) - 12);
   const size = () => {
-    reachOut(box);
+    reachOut(box, embed);
     const height = wide() || !reported ? available() : reported;
     frame.style.height = height + "px";
     if (frame.contentWindow) frame.contentWindow.postMessage({ type: "gcm:host", height: available() }, "*");
@@ -79,7 +81,8 @@ export default function (component) {
     // The page is one static file, the same for every reader; the link's view (and the
     // window's height, for a phone's first draw) is spliced in where the page expects it, as
     // JSON that cannot close the script (the same escaping as geo.mapping.script_json).
-    const initial = Object.assign({}, data.initial || {}, { host: Math.round(available()) });
+    // The app's address (without the query) lets the page write links and embed snippets.
+    const initial = Object.assign({}, data.initial || {}, { host: Math.round(available()), base: location.origin + location.pathname });
     const json = JSON.stringify(initial).replace(/[<>&\u2028\u2029]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
     const want = data.hash;
     fetch(new URL(data.url, document.baseURI), { credentials: "same-origin" })
@@ -100,6 +103,16 @@ export default function (component) {
     if (msg.type === "gcm:height" && typeof msg.height === "number") {
       reported = Math.min(Math.max(0, msg.height), 20000);
       size();
+      return;
+    }
+    if (msg.type === "gcm:downloads") {
+      // The Share tab's "Go to the downloads": the host's download buttons sit under the frame.
+      const target = document.querySelector(".st-key-gcm_downloads");
+      if (target) {
+        target.scrollIntoView({ block: "start", behavior: "smooth" });
+        const first = target.querySelector("button");
+        if (first) first.focus({ preventScroll: true });
+      }
       return;
     }
     if (msg.type !== "gcm:state" || typeof msg.state !== "object") return;

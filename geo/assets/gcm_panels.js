@@ -1,7 +1,8 @@
 /* Gaza Corridors Map: the text of a day, beside the map (desktop) or under it (phone).
  *
  * Drawn from the same state as the map in the same call, so the two never disagree, not even
- * for a frame. Four tabs (WAI-ARIA tabs pattern): On this date, Positions, Sources, About.
+ * for a frame. Tabs (WAI-ARIA tabs pattern): On this date, Positions, Sources, Lessons (when the
+ * data has any), Share, About. Lessons and Share are drawn by their own modules through `opts`.
  * Every claim is a button that opens its source in place.
  */
 var GCMPanels = (function () {
@@ -10,7 +11,7 @@ var GCMPanels = (function () {
 
   function create(root, G, T, opts) {
     var fmt = T.fmt;
-    var TABS = ["today", "positions", "sources", "about"];
+    var TABS = ["today", "positions", "sources"].concat(opts.lessons ? ["lessons"] : [], opts.share ? ["share"] : [], ["about"]);
     var tabs = {}, panes = {}, current = "today";
     var list = h("div", { role: "tablist", class: "gcm-tabs", "aria-label": fmt("ui.panels") });
     TABS.forEach(function (name) {
@@ -210,10 +211,15 @@ var GCMPanels = (function () {
     // Only the tab in view is drawn on a date change (the others when opened): a date change
     // then costs one tab, not three.
     var last = null, drawn = {};
-    var DRAW = { today: drawToday, positions: drawPositions, sources: drawSources };
+    var DRAW = { today: drawToday, positions: drawPositions, sources: drawSources,
+      lessons: function () { opts.lessons(panes.lessons); }, share: function () { opts.share(panes.share); } };
     function draw(name) {
       if (DRAW[name]) DRAW[name](last.s, last.view);
       drawn[name] = last.s;
+    }
+    // The Share and Lessons tabs also follow what is not a date (the map moved, a lesson step).
+    function refresh() {
+      if (last && (current === "share" || current === "lessons")) draw(current);
     }
     function render(s, view) {
       last = { s: s, view: view };
@@ -231,7 +237,7 @@ var GCMPanels = (function () {
       el.focus({ preventScroll: true });
       return true;
     }
-    return { render: render, show: show, select: select };
+    return { render: render, show: show, select: select, refresh: refresh, current: function () { return current; } };
   }
   return { create: create };
 })();

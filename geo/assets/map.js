@@ -39,6 +39,12 @@ function gcmInit(map, G) {
     shape: function (zid) { var s = shownShape(zid); return s ? s.sh : null; }
   };
   function narrow() { return doc.documentElement.clientWidth < 900; }
+  // Embedded in another page (the app's ?embed=true): the map and the date fill the frame, the
+  // text folds away behind a button.
+  var embedMode = init.embed === true;
+  // The app's address (from the bridge) makes links; a saved copy (file://) has none.
+  var base = typeof init.base === "string" && /^https?:\/\//.test(init.base) ? init.base : null;
+  if (embedMode) doc.documentElement.classList.add("gcm-embed");
 
   // ---- base: sea colour, attribution, panes, hatching ----------------------------------------
   root.style.background = G.sea;
@@ -354,16 +360,30 @@ function gcmInit(map, G) {
     if (e.key === "Escape" && toggles.open) { toggles.open = false; toggles.querySelector("summary").focus(); }
   });
   doc.addEventListener("click", function (e) { if (toggles.open && !toggles.contains(e.target)) toggles.open = false; });
+  // Embedded: a button opens the text over the map; a link opens the full map in a new tab.
+  ui.textBtn = embedMode ? h("button", { type: "button", class: "gcm-btn gcm-text-btn", "aria-expanded": "false", "aria-controls": "gcm-panels",
+    onclick: function () { openText(ui.textBtn.getAttribute("aria-expanded") !== "true"); } }, fmt("ui.text_open")) : null;
+  ui.full = embedMode && base ? h("a", { class: "gcm-full", href: GCMShare.link(base, snapshot()), target: "_blank", rel: "noopener noreferrer", text: fmt("ui.full_map") }) : null;
   bar.append(
     h("div", { class: "gcm-row" }, ui.prev, ui.play, ui.next,
       h("label", { class: "gcm-asof", for: "gcm-date" }, h("span", { class: "gcm-asof-word", text: fmt("ui.as_of") })), ui.calendar,
       ui.slider, toggles),
-    h("div", { class: "gcm-row gcm-row2" }, ui.showing, ui.notice,
+    h("div", { class: "gcm-row gcm-row2" }, ui.showing, ui.notice, ui.textBtn, ui.full,
       h("span", { class: "gcm-keys" }, fmt("ui.keys_word"), " ",
         [[",", "ui.key_prev"], [".", "ui.key_next"], ["p", "ui.key_play"], ["d", "ui.key_date"]].map(function (k, i) {
           return [i ? " · " : "", h("kbd", { text: k[0] }), " " + fmt(k[1])];
         }))), alert || "");
 
+  function openText(open) {
+    doc.documentElement.classList.toggle("gcm-text-open", open);
+    ui.textBtn.setAttribute("aria-expanded", open ? "true" : "false");
+    ui.textBtn.textContent = fmt(open ? "ui.text_close" : "ui.text_open");
+    if (open) panelsEl.focus(); else ui.textBtn.focus();
+    if (map) map.invalidateSize({ animate: false });
+  }
+  if (embedMode) doc.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && doc.documentElement.classList.contains("gcm-text-open") && !toggles.open) openText(false);
+  });
   function syncControls() {
     var i = GCMTime.dayIndex(days, st.date);
     ui.slider.value = String(Math.max(i, 0));
@@ -375,6 +395,7 @@ function gcmInit(map, G) {
     ui.play.textContent = st.timer ? "❚❚" : "▶";
     ui.play.setAttribute("aria-pressed", st.timer ? "true" : "false");
     ui.play.setAttribute("aria-label", fmt(st.timer ? "map.pause" : "map.play"));
+    if (ui.full) ui.full.href = GCMShare.link(base, snapshot());
     ui.notice.textContent = st.date > G.dataAsOf ? fmt("map.after_data", { date: T.day(G.dataAsOf) })
       : st.date < G.dataFrom ? fmt("ui.before_data", { date: T.day(G.dataFrom) }) : "";
   }
@@ -426,7 +447,15 @@ function gcmInit(map, G) {
     }) : [h("li", { class: "gcm-muted", text: fmt(hidden ? "ui.forces_hidden" : "ui.no_forces") })]);
   }
 
-  var panels = GCMPanels.create(doc.getElementById("gcm-panels"), G, T, {});
+  // ---- the text: tabs, and the Share tab's link, embed snippet and citation ---------------------------
+  var panelsEl = doc.getElementById("gcm-panels");
+  if (embedMode) panelsEl.append(h("button", { type: "button", class: "gcm-btn gcm-panel-close", onclick: function () { openText(false); } }, fmt("ui.text_close")));
+  var panels = GCMPanels.create(panelsEl, G, T, {
+    share: function (pane) {
+      GCMShare.draw(pane, { G: G, T: T, state: snapshot(), base: base, downloads: !!init.downloads && !embedMode,
+        onDownloads: function () { if (embedded) window.parent.postMessage({ type: "gcm:downloads" }, "*"); } });
+    }
+  });
 
   // Until the reader moves the map, it shows the intended view: the link's, or the strip fitted
   // with room beside it for the labels. The frame may be laid out (or grow) after the map
@@ -457,7 +486,7 @@ function gcmInit(map, G) {
   try { applyView(); } catch (err) { if (window.console) console.error("gcm: view failed", err); }
   render();
   var lastSize = root.clientWidth + "x" + root.clientHeight;
-  map.on("zoomend moveend", function () { if (!fitting && state) layoutLabels(); });
+  map.on("zoomend moveend", function () { if (!fitting && state) { layoutLabels(); panels.refresh(); } });
   map.on("dragstart", function () { moved = true; });
   map.on("zoomstart", function () { if (!fitting) moved = true; });
   function onResize() {

@@ -1,0 +1,108 @@
+/* Gaza Corridors Map: take a view away. A link to it, an iframe snippet to embed it, a citation.
+ *
+ * The pure part (params, link, snippet, citation) has no DOM and runs under Node, where it is
+ * tested against the same rules as geo.urlstate.View.to_params. draw() builds the Share tab.
+ */
+var GCMShare = (function () {
+  "use strict";
+  var OVERLAYS = ["presence", "demands"];
+
+  /** The query parameters of a view, in the order and form geo.urlstate.View.to_params writes. */
+  function params(state, opts) {
+    var o = opts || {};
+    var p = [["date", state.date]];
+    var overlays = (state.overlays || []).slice();
+    if (overlays.join(",") !== OVERLAYS.join(",")) p.push(["layers", overlays.length ? overlays.join(",") : "none"]);
+    if (state.actors) p.push(["actors", state.actors.length ? state.actors.join(",") : "none"]);
+    if (state.view) p.push(["view", state.view[0].toFixed(4) + "," + state.view[1].toFixed(4) + "," + String(state.view[2])]);
+    if (state.lesson) { p.push(["lesson", state.lesson]); p.push(["step", String(state.step || 1)]); }
+    if (o.version) p.push(["v", o.version]);
+    if (o.embed) p.push(["embed", "true"]);
+    return p;
+  }
+  function query(p) {
+    return p.map(function (kv) { return encodeURIComponent(kv[0]) + "=" + encodeURIComponent(kv[1]).replace(/%2C/g, ","); }).join("&");
+  }
+  /** The link to a view on the app at `base` (its address without query), or null off-line. */
+  function link(base, state, opts) {
+    if (!base) return null;
+    return base + "?" + query(params(state, opts));
+  }
+  function attr(s) {
+    return String(s).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+  /** An iframe for a page or a learning platform: titled, full width, the link as a fallback. */
+  function snippet(base, state, opts) {
+    var o = opts || {};
+    var src = link(base, state, { version: o.version, embed: true });
+    var href = link(base, state, { version: o.version });
+    if (!src) return null;
+    return '<iframe src="' + attr(src) + '" title="' + attr(o.title) + '" width="100%" height="' + (o.height || 640) +
+      '" style="border:0;max-width:100%" loading="lazy"></iframe>\n' +
+      '<p><a href="' + attr(href) + '">' + attr(o.linkText || o.title) + "</a></p>";
+  }
+  /** A citation line from the locale's template (APA 7 style for a data set). */
+  function citation(fmt, vars) {
+    return fmt(vars.link ? "ui.cite_line" : "ui.cite_line_offline", vars);
+  }
+
+  // ---- the Share tab ---------------------------------------------------------------------------
+  function copyButton(h, fmt, source, status) {
+    return h("button", { type: "button", class: "gcm-btn gcm-copy", onclick: function () {
+      var text = source.value !== undefined ? source.value : source.textContent;
+      var done = function () { status.textContent = fmt("ui.copied"); };
+      var fallback = function () {
+        try {
+          if (source.select) source.select();
+          else { var r = document.createRange(); r.selectNodeContents(source); var sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(r); }
+          if (document.execCommand("copy")) done(); else status.textContent = fmt("ui.copy_manual");
+        } catch (e) { status.textContent = fmt("ui.copy_manual"); }
+      };
+      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, fallback);
+      else fallback();
+    } }, fmt("ui.copy"));
+  }
+
+  /** Draw the Share tab for the map's current state. ctx: {G, T, state, base, embed, downloads, onDownloads}. */
+  function draw(pane, ctx) {
+    var h = GCMDom.h, G = ctx.G, T = ctx.T, fmt = T.fmt, state = ctx.state;
+    var day = T.day(state.date);
+    var title = fmt("ui.embed_title", { date: day });
+    var status = h("p", { class: "gcm-muted gcm-copy-status", role: "status" });
+    var out = [status];
+    var href = link(ctx.base, state, { version: G.version });
+    // A link and an embed need the app's address; a saved copy (file://) has none.
+    if (href) {
+      var linkBox = h("input", { type: "text", readonly: true, class: "gcm-share-text", value: href, "aria-label": fmt("ui.link_head"), id: "gcm-share-link" });
+      out.push(h("h3", { text: fmt("ui.link_head") }), h("p", { text: fmt("ui.link_intro") }),
+        h("div", { class: "gcm-share-row" }, linkBox, copyButton(h, fmt, linkBox, status)));
+      var code = h("textarea", { readonly: true, rows: "5", class: "gcm-share-text gcm-snippet", "aria-label": fmt("ui.embed_head"), id: "gcm-share-embed" });
+      code.value = snippet(ctx.base, state, { version: G.version, title: title, linkText: fmt("ui.embed_fallback", { date: day }) });
+      out.push(h("h3", { text: fmt("ui.embed_head") }), h("p", { text: fmt("ui.embed_intro") }),
+        code, h("div", { class: "gcm-share-row" }, copyButton(h, fmt, code, status)));
+    } else {
+      out.push(h("h3", { text: fmt("ui.link_head") }), h("p", { text: fmt("ui.offline_copy") }));
+    }
+    var cite = h("p", { class: "gcm-cite", id: "gcm-share-cite", text: citation(fmt, {
+      author: fmt("ui.cite_author"), year: (G.researched || G.dataAsOf || "").slice(0, 4), title: fmt("ui.cite_title"),
+      date: T.day(state.date), version: G.version || "", link: href || "", accessed: T.day(ctx.today || new Date().toISOString().slice(0, 10))
+    }) });
+    out.push(h("h3", { text: fmt("ui.cite_head") }),
+      h("dl", { class: "gcm-cite-facts" },
+        h("dt", { text: fmt("ui.cite_date") }), h("dd", { text: day }),
+        h("dt", { text: fmt("ui.cite_version") }), h("dd", null, h("code", { text: G.version || "" })),
+        h("dt", { text: fmt("ui.cite_data_to") }), h("dd", { text: T.day(G.dataAsOf) })),
+      cite, h("div", { class: "gcm-share-row" }, copyButton(h, fmt, cite, status)),
+      h("p", { class: "gcm-muted", text: fmt("ui.cite_note") }));
+    if (ctx.downloads) {
+      out.push(h("h3", { text: fmt("ui.downloads_head") }), h("p", { text: fmt("ui.downloads_intro") }),
+        h("button", { type: "button", class: "gcm-btn", onclick: ctx.onDownloads }, fmt("ui.downloads_go")));
+    } else if (!href) {
+      out.push(h("h3", { text: fmt("ui.downloads_head") }), h("p", { text: fmt("ui.downloads_offline") }));
+    }
+    pane.replaceChildren.apply(pane, out);
+  }
+
+  return { params: params, link: link, snippet: snippet, citation: citation, draw: draw };
+})();
+if (typeof module !== "undefined") module.exports = GCMShare;
