@@ -9,17 +9,20 @@ rendered, so nothing delays the map.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlencode
 
 import streamlit as st
 
 import geo
-from geo import urlstate
+from geo import share, urlstate
 from geo.i18n import t
-from geo.mapping import ASSETS, base_html, data_version, with_view
+from geo.mapping import ASSETS, base_html, with_view
 
 st.set_page_config(page_title=t("app.title"), layout="wide")
 
@@ -59,21 +62,42 @@ def page_file() -> tuple[str, str]:
     return f"app/static/{path.name}", digest
 
 
-def downloads(view: urlstate.View, link: str | None) -> None:
+def downloads(view: urlstate.View, base: str | None) -> None:
     """The view to take away, built only when a button is pressed (deferred downloads): the map
-    as one offline file, the data behind the view, a snapshot for slides and print."""
+    as one offline file, the data behind the view with its licence and citation, a snapshot."""
+    cited = replace(view, version=version, lesson=None, step=None)
+    link = f"{base}?{urlencode(cited.to_params())}" if base else None
+    today = datetime.date.today()
     stem = f"gaza-corridors-{view.date.isoformat()}"
+    files = (
+        ("app.download_html", lambda: with_view(page_html()[0], view), "html", "text/html"),
+        (
+            "app.download_geojson",
+            lambda: share.view_geojson(bundle, view, link=link, accessed=today),
+            "geojson",
+            "application/geo+json",
+        ),
+        (
+            "app.download_csv",
+            lambda: share.view_csv(bundle, view, link=link, accessed=today),
+            "csv",
+            "text/csv",
+        ),
+    )
     with st.container(key="gcm_downloads"):
         st.subheader(t("app.downloads"), anchor=False)
         st.caption(t("app.downloads_intro", date=view.date.isoformat(), version=version))
-        st.download_button(
-            t("app.download_html"),
-            data=lambda: with_view(page_html()[0], view),
-            file_name=f"{stem}.html",
-            mime="text/html",
-            on_click="ignore",
-            icon=":material/download:",
-        )
+        for label, build, suffix, mime in files:
+            st.download_button(
+                t(label),
+                data=build,
+                file_name=f"{stem}.{suffix}",
+                mime=mime,
+                on_click="ignore",
+                icon=":material/download:",
+            )
+        st.caption(t("app.cite_caption"))
+        st.code(share.citation(bundle, view, link=link, accessed=today), language=None, wrap_lines=True)
 
 
 MAP = st.components.v2.component("gcm_map", js=(ASSETS / "bridge.js").read_text(encoding="utf-8"))
@@ -81,7 +105,7 @@ MAP = st.components.v2.component("gcm_map", js=(ASSETS / "bridge.js").read_text(
 bundle = load_bundle()
 actors = list(bundle.actors)
 lessons = [lesson.id for lesson in getattr(bundle, "lessons", ())]  # MERGE: bundle.lessons
-version = data_version(bundle)
+version = share.data_version(bundle)
 if "gcm_initial" not in st.session_state:  # seed once: later reruns must not re-read the URL
     view, problems = urlstate.parse(
         st.query_params.to_dict(), default_date=bundle.data_as_of, actors=actors, lessons=lessons
@@ -89,8 +113,9 @@ if "gcm_initial" not in st.session_state:  # seed once: later reruns must not re
     st.session_state.gcm_initial = view
     # Plain text for the page, which shows it as text (never as Markdown or HTML).
     warnings = [t(w.key, value=w.value[:80]) for w in problems]
-    if view.version is not None and view.version != version:
-        warnings.append(t("url.data_changed", value=view.version, now=version))
+    changed = share.version_note(view.version, bundle)
+    if changed:
+        warnings.append(changed)
     st.session_state.gcm_warnings = tuple(warnings)
 initial: urlstate.View = st.session_state.gcm_initial
 embedded = bool(st.context.is_embedded)
@@ -118,4 +143,4 @@ if st.query_params.to_dict() != current.to_params():
     st.query_params.from_dict(current.to_params())
 
 if not embedded:  # an embed is the map alone; its readers open the full map to take it away
-    downloads(current, link=st.context.url)
+    downloads(current, base=st.context.url)

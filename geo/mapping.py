@@ -30,6 +30,7 @@ from geo.bundle import Bundle
 from geo.i18n import LOCALE_DIR, messages
 from geo.report import change_dict, change_words, overtaker_words
 from geo.settings import POSITIONS, PRESENCE_STATUSES
+from geo.share import data_version
 from geo.style import (
     POSITION_SYMBOLS,
     SEA_COLOUR,
@@ -168,6 +169,7 @@ def payload(bundle: Bundle, *, view: View, lang: str = "en") -> dict[str, Any]:
         "dataFrom": bundle.data_from.isoformat(),
         "dataAsOf": bundle.data_as_of.isoformat(),
         "researched": _iso(bundle.researched),
+        "title": messages(lang)["app.title"],
         # The data version a citation names and a cited link carries (v=).
         "version": data_version(bundle),
         "days": [d.isoformat() for d in tl.change_dates],
@@ -317,16 +319,18 @@ def payload(bundle: Bundle, *, view: View, lang: str = "en") -> dict[str, Any]:
     }
 
 
-JS_STRING_GROUPS = ("map", "ui", "status", "position", "chip", "confidence", "precision", "role", "age")
-
-
-def data_version(bundle: Bundle) -> str:  # replaced by geo.share.data_version on merge
-    import hashlib
-
-    digest = hashlib.sha256()
-    for f in sorted(bundle.files, key=lambda f: f.file):
-        digest.update(f"{f.file}\0{f.sha256}\n".encode())
-    return digest.hexdigest()[:12]
+JS_STRING_GROUPS = (
+    "map",
+    "ui",
+    "status",
+    "position",
+    "chip",
+    "confidence",
+    "precision",
+    "role",
+    "age",
+    "share",
+)
 
 
 def _change_text(bundle: Bundle, c: dict[str, Any]) -> str:

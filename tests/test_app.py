@@ -46,7 +46,7 @@ def elements(at: AppTest) -> list[Any]:
     return out
 
 
-DOWNLOAD_SECTION = {"subheader", "caption", "download_button"}
+DOWNLOAD_SECTION = {"subheader", "caption", "download_button", "code"}
 
 
 def data(at: AppTest) -> dict[str, Any]:

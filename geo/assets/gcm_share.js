@@ -41,10 +41,13 @@ var GCMShare = (function () {
       '" style="border:0;max-width:100%" loading="lazy"></iframe>\n' +
       '<p><a href="' + attr(href) + '">' + attr(o.linkText || o.title) + "</a></p>";
   }
-  /** A citation line from the locale's template (APA 7 style for a data set). */
+  /** A citation line (APA 7 for a data set), from the same templates as geo.share.citation. */
   function citation(fmt, vars) {
-    return fmt(vars.link ? "ui.cite_line" : "ui.cite_line_offline", vars);
+    if (!vars.link) return fmt("ui.cite_line_offline", vars);
+    return fmt("share.citation", vars) + " " + fmt("share.citation_retrieved", vars);
   }
+  var longDay = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  function long(iso) { return longDay.format(new Date(iso + "T00:00:00Z")); }
 
   // ---- the Share tab ---------------------------------------------------------------------------
   function copyButton(h, fmt, source, status) {
@@ -84,8 +87,8 @@ var GCMShare = (function () {
       out.push(h("h3", { text: fmt("ui.link_head") }), h("p", { text: fmt("ui.offline_copy") }));
     }
     var cite = h("p", { class: "gcm-cite", id: "gcm-share-cite", text: citation(fmt, {
-      author: fmt("ui.cite_author"), year: (G.researched || G.dataAsOf || "").slice(0, 4), title: fmt("ui.cite_title"),
-      date: T.day(state.date), version: G.version || "", link: href || "", accessed: T.day(ctx.today || new Date().toISOString().slice(0, 10))
+      author: fmt("share.author"), year: (G.researched || G.dataAsOf || "").slice(0, 4), title: G.title,
+      date: long(state.date), version: G.version || "", link: href || "", accessed: long(ctx.today || new Date().toISOString().slice(0, 10))
     }) });
     out.push(h("h3", { text: fmt("ui.cite_head") }),
       h("dl", { class: "gcm-cite-facts" },
