@@ -96,3 +96,58 @@ def test_the_map_report_is_checked_like_a_url() -> None:
 
 def test_overlays_keep_their_canonical_order() -> None:
     assert p(layers="demands,presence")[0].overlays == OVERLAYS
+
+
+def test_links_are_the_ones_the_browser_writes() -> None:
+    """tests/js/share_cases.json: the same views through View.to_params and GCMShare.params."""
+    import json
+    from pathlib import Path
+
+    cases = json.loads((Path(__file__).parent / "js" / "share_cases.json").read_text("utf-8"))["cases"]
+    for c in cases:
+        s = c["state"]
+        v = s["view"]
+        view = View(
+            date=date.fromisoformat(s["date"]),
+            overlays=tuple(s["overlays"]),
+            actors=None if s["actors"] is None else tuple(s["actors"]),
+            center=None if v is None else (v[0], v[1]),
+            zoom=None if v is None else float(v[2]),
+            version=c["version"],
+            lesson=s.get("lesson"),
+            step=s.get("step"),
+        )
+        assert list(view.to_params().items()) == [tuple(p) for p in c["params"]], c
+
+
+def test_version_lesson_and_step_are_read_and_checked() -> None:
+    view, warnings = parse(
+        {"date": "2024-08-22", "v": "ABCDEF123456", "lesson": "corridors", "step": "4"},
+        default_date=date(2026, 1, 1),
+        actors=[],
+        lessons=["corridors"],
+    )
+    assert (view.version, view.lesson, view.step, warnings) == ("abcdef123456", "corridors", 4, [])
+    view, warnings = parse(
+        {"v": "<script>", "lesson": "nope", "step": "x"},
+        default_date=date(2026, 1, 1),
+        actors=[],
+        lessons=["a"],
+    )
+    assert (view.version, view.lesson) == (None, None)
+    assert [w.key for w in warnings] == ["url.bad_version", "url.bad_lesson"]
+    view, warnings = parse(
+        {"lesson": "a", "step": "0"}, default_date=date(2026, 1, 1), actors=[], lessons=["a"]
+    )
+    assert (view.lesson, view.step, [w.key for w in warnings]) == ("a", 1, ["url.bad_step"])
+
+
+def test_a_reported_state_drops_the_cited_version_but_keeps_the_lesson_step() -> None:
+    start = View(date=date(2024, 8, 22), version="abcdef123456")
+    moved = from_map(
+        {"date": "2024-09-01", "overlays": ["presence"], "lesson": "a", "step": 2},
+        fallback=start,
+        actors=[],
+        lessons=["a"],
+    )
+    assert (moved.date, moved.version, moved.lesson, moved.step) == (date(2024, 9, 1), None, "a", 2)
