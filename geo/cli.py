@@ -60,6 +60,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     e.add_argument("--out", type=Path, required=True, metavar="FILE")
     e.add_argument("--date", type=_day_arg, default=None, metavar="YYYY-MM-DD", help="the day it opens on")
+    e.add_argument(
+        "--from",
+        dest="start",
+        type=_day_arg,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="first day the file covers (default: all dates)",
+    )
+    e.add_argument(
+        "--to",
+        dest="end",
+        type=_day_arg,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="last day the file covers (default: all dates)",
+    )
     e.add_argument("--overlays", default=None, help="presence, demands, presence,demands or none")
     e.add_argument("--actors", default=None, help="party ids, comma separated (default: all)")
     e.add_argument("--layers", type=Path, default=DEFAULT_LAYERS_DIR, metavar="DIR")
@@ -84,7 +100,19 @@ def _export(bundle: Bundle, args: argparse.Namespace) -> int:
     from geo.i18n import t
     from geo.mapping import map_html  # folium: imported only for this command
 
-    params = {"date": (args.date or bundle.data_as_of).isoformat()}
+    date_range = None
+    if args.start is not None or args.end is not None:
+        date_range = (args.start or bundle.data_from, args.end or max(bundle.data_as_of, args.start))
+        if date_range[0] > date_range[1]:
+            print(f"error: --from {date_range[0]} is after --to {date_range[1]}", file=sys.stderr)
+            return EXIT_USAGE
+    opens_on = args.date or (min(bundle.data_as_of, date_range[1]) if date_range else bundle.data_as_of)
+    if date_range and not date_range[0] <= opens_on <= date_range[1]:
+        if args.date is not None:
+            print(f"error: --date {opens_on} is outside --from/--to", file=sys.stderr)
+            return EXIT_USAGE
+        opens_on = date_range[0]
+    params = {"date": opens_on.isoformat()}
     if args.overlays is not None:
         params["layers"] = args.overlays
     if args.actors is not None:
@@ -94,7 +122,7 @@ def _export(bundle: Bundle, args: argparse.Namespace) -> int:
         for w in problems:
             print("error: " + t(w.key, value=w.value[:80]).split(";")[0], file=sys.stderr)
         return EXIT_USAGE
-    page = map_html(bundle, view=view).encode("utf-8")
+    page = map_html(bundle, view=view, date_range=date_range).encode("utf-8")
     part = args.out.with_name(args.out.name + ".part")
     try:
         part.write_bytes(page)

@@ -109,7 +109,9 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def payload(bundle: Bundle, *, view: View, lang: str = "en") -> dict[str, Any]:
+def payload(
+    bundle: Bundle, *, view: View, lang: str = "en", date_range: tuple[date, date] | None = None
+) -> dict[str, Any]:
     """Everything the browser needs to draw any date: segments, shapes, facts, strings."""
     tl = bundle.timeline
     actor_ids = list(bundle.actors)
@@ -170,6 +172,8 @@ def payload(bundle: Bundle, *, view: View, lang: str = "en") -> dict[str, Any]:
         "dataAsOf": bundle.data_as_of.isoformat(),
         "researched": _iso(bundle.researched),
         "title": messages(lang)["app.title"],
+        # A saved copy may cover a date range only (geo export --from/--to); None: every date.
+        "range": None if date_range is None else [date_range[0].isoformat(), date_range[1].isoformat()],
         # The data version a citation names and a cited link carries (v=).
         "version": data_version(bundle),
         "days": [d.isoformat() for d in tl.change_dates],
@@ -427,7 +431,9 @@ def _tooltip(props: Mapping[str, Any]) -> str:
     return "<br>".join(escape(n) for n in names if n)
 
 
-def build_map(bundle: Bundle, *, view: View, lang: str = "en") -> folium.Map:
+def build_map(
+    bundle: Bundle, *, view: View, lang: str = "en", date_range: tuple[date, date] | None = None
+) -> folium.Map:
     """The folium map: static layers as folium objects, dated layers as one script."""
     center = view.center or DEFAULT_CENTER
     m = folium.Map(
@@ -477,7 +483,7 @@ def build_map(bundle: Bundle, *, view: View, lang: str = "en") -> folium.Map:
             style_function=lambda _f: STATIC_STYLES["axis"],
             tooltip=folium.Tooltip(_tooltip(f.properties)),
         ).add_to(m)
-    data = payload(bundle, view=view, lang=lang)
+    data = payload(bundle, view=view, lang=lang, date_range=date_range)
     data["places"] = [
         {
             "id": f.id,
@@ -552,9 +558,11 @@ def render_html(m: folium.Map, *, title: str = "Gaza Corridors Map", lang: str =
 INITIAL_PLACEHOLDER = "__GCM_INITIAL_VIEW__"
 
 
-def base_html(bundle: Bundle, *, lang: str = "en") -> str:
+def base_html(bundle: Bundle, *, lang: str = "en", date_range: tuple[date, date] | None = None) -> str:
     """The page with a placeholder for the initial view: build once, serve to every link."""
-    page = render_html(build_map(bundle, view=View(bundle.data_as_of), lang=lang), lang=lang)
+    page = render_html(
+        build_map(bundle, view=View(bundle.data_as_of), lang=lang, date_range=date_range), lang=lang
+    )
     initial = script_json(View(bundle.data_as_of).to_json())
     if page.count(initial) != 1:
         raise RuntimeError("the initial view could not be located in the page")
@@ -568,6 +576,8 @@ def with_view(page: str, view: View, warnings: Sequence[str] = ()) -> str:
     return page.replace(f'"{INITIAL_PLACEHOLDER}"', script_json(initial), 1)
 
 
-def map_html(bundle: Bundle, *, view: View, lang: str = "en") -> str:
+def map_html(
+    bundle: Bundle, *, view: View, lang: str = "en", date_range: tuple[date, date] | None = None
+) -> str:
     """Build and render in one step."""
-    return with_view(base_html(bundle, lang=lang), view)
+    return with_view(base_html(bundle, lang=lang, date_range=date_range), view)

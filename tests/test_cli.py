@@ -143,3 +143,16 @@ def test_export_rejects_bad_options_and_unwritable_places(
     assert main(["export", "--out", str(tmp_path / "no" / "such" / "a.html")]) == 2
     assert "cannot write" in capsys.readouterr().err
     assert not list(tmp_path.glob("*.html*"))
+
+
+def test_export_can_cover_a_date_range_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "range.html"
+    assert main(["export", "--out", str(out), "--from", "2024-05-01", "--to", "2025-03-31"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert '"range":["2024-05-01","2025-03-31"]' in page
+    assert '"date":"2025-03-31"' in page  # opens on the range's last day when the data runs past it
+    assert "opens on 2025-03-31" in capsys.readouterr().out
+    assert main(["export", "--out", str(out), "--from", "2025-05-01", "--to", "2024-03-31"]) == 2
+    assert "after --to" in capsys.readouterr().err
+    assert main(["export", "--out", str(out), "--to", "2024-03-31", "--date", "2025-01-01"]) == 2
+    assert "outside" in capsys.readouterr().err

@@ -17,7 +17,11 @@ function gcmInit(map, G) {
   var fmt = T.fmt;
   var OVERLAYS = ["presence", "demands"];
   var ACTOR_IDS = Object.keys(G.actors);
-  var days = G.days;
+  // A saved copy may cover a date range (geo export --from/--to): the controls stay inside it.
+  var range = Array.isArray(G.range) && GCMTime.isDay(G.range[0]) && GCMTime.isDay(G.range[1]) && G.range[0] <= G.range[1] ? G.range : null;
+  var days = !range ? G.days : G.days.filter(function (d) { return d > range[0] && d < range[1]; });
+  if (range) days = [range[0]].concat(days, range[1] > range[0] ? [range[1]] : []);
+  function clamp(d) { return !range ? d : d < range[0] ? range[0] : d > range[1] ? range[1] : d; }
 
   // ---- state -------------------------------------------------------------------------------
   // The view to open on: spliced into the page by Python (geo.mapping.with_view) or, hosted, by
@@ -28,7 +32,7 @@ function gcmInit(map, G) {
   // page, so 100vh would feed back.
   if (typeof init.host === "number" && init.host > 200) doc.documentElement.style.setProperty("--gcm-host-h", Math.round(init.host) + "px");
   var st = {
-    date: GCMTime.isDay(init.date) ? init.date : G.dataAsOf,
+    date: clamp(GCMTime.isDay(init.date) ? init.date : G.dataAsOf),
     overlays: new Set(Array.isArray(init.overlays) ? init.overlays.filter(function (o) { return OVERLAYS.indexOf(o) >= 0; }) : OVERLAYS),
     actors: new Set(Array.isArray(init.actors) ? init.actors.filter(function (a) { return a in G.actors; }) : ACTOR_IDS),
     timer: null
@@ -307,7 +311,7 @@ function gcmInit(map, G) {
   var live = doc.getElementById("gcm-live");
   function setDate(d, opts) {
     if (!GCMTime.isDay(d)) return;
-    st.date = d;
+    st.date = clamp(d);
     render();
     if (live) live.textContent = T.announce(state);
     if (!opts || !opts.quiet) post();
@@ -334,7 +338,7 @@ function gcmInit(map, G) {
   ui.next = h("button", { type: "button", class: "gcm-btn", "aria-label": fmt("map.next"), title: fmt("map.next") + " (.)", onclick: function () { step(1); } }, "▶|");
   ui.slider = h("input", { type: "range", class: "gcm-slider", min: "0", max: String(days.length - 1), step: "1", "aria-label": fmt("map.slider"),
     oninput: function () { setDate(days[Number(ui.slider.value)]); } });
-  ui.calendar = h("input", { type: "date", id: "gcm-date", class: "gcm-date", min: "1948-01-01", max: "2100-12-31", title: fmt("map.calendar"),
+  ui.calendar = h("input", { type: "date", id: "gcm-date", class: "gcm-date", min: range ? range[0] : "1948-01-01", max: range ? range[1] : "2100-12-31", title: fmt("map.calendar"),
     onchange: function () { if (GCMTime.isDay(ui.calendar.value)) setDate(ui.calendar.value); } });
   ui.notice = h("span", { class: "gcm-notice" });
   ui.showing = h("span", { class: "gcm-datato" });
@@ -389,7 +393,8 @@ function gcmInit(map, G) {
     ui.slider.value = String(Math.max(i, 0));
     ui.slider.setAttribute("aria-valuetext", T.day(st.date));
     ui.calendar.value = st.date;
-    ui.showing.textContent = fmt("ui.showing", { date: T.day(st.date), data_to: T.day(G.dataAsOf) });
+    ui.showing.textContent = fmt("ui.showing", { date: T.day(st.date), data_to: T.day(G.dataAsOf) }) +
+      (range ? " · " + fmt("ui.range", { start: T.day(range[0]), end: T.day(range[1]) }) : "");
     ui.prev.disabled = !days.length || st.date <= days[0];
     ui.next.disabled = !days.length || st.date >= days[days.length - 1];
     ui.play.textContent = st.timer ? "❚❚" : "▶";
