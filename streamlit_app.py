@@ -34,7 +34,9 @@ STATIC = Path(__file__).resolve().parent / "static"  # served at app/static/ (.s
 
 @st.cache_resource
 def page_html() -> tuple[str, str]:
-    html = base_html(load_bundle())
+    # The app offers OpenStreetMap's web tiles (off until ticked): its policy allows images
+    # from their host. The exported single file offers none and allows no request (geo.csp).
+    html = base_html(load_bundle(), tiles=True)
     return html, hashlib.sha256(html.encode()).hexdigest()[:16]
 
 
