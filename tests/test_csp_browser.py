@@ -238,3 +238,51 @@ def test_the_view_block_carries_a_hostile_view_as_text(chromium: Any, bundle: An
         assert w.violations(inner) == [] and w.requests == [] and w.errors == []
     finally:
         w.close("csp-hostile-view.png")
+
+
+HOSTILE_URLS = (
+    "javascript:window.__pwned=4",
+    " JavaScript:window.__pwned=5",
+    "data:text/html,<script>window.__pwned=6</script>",
+    "vbscript:msgbox(1)",
+    "/relative/page",
+    "//example.org/no-scheme",
+)
+
+
+def test_source_links_open_only_http_addresses(chromium: Any, bundle: Any, tmp_path: Path) -> None:
+    """Sources whose addresses got past validation (here, put straight into the bundle): only
+    http(s) ones become links, opening a new tab without the opener; the rest are plain text."""
+    import dataclasses
+
+    from geo.mapping import map_html
+
+    sources = {
+        sid: dataclasses.replace(s, url=HOSTILE_URLS[i % len(HOSTILE_URLS)] if i % 2 else s.url)
+        for i, (sid, s) in enumerate(sorted(bundle.sources.items()))
+    }
+    path = tmp_path / "map.html"
+    path.write_text(
+        map_html(dataclasses.replace(bundle, sources=sources), view=View(date(2024, 8, 22))), encoding="utf-8"
+    )
+    w = Watched(chromium)
+    try:
+        p = w.page
+        p.goto(path.as_uri())
+        shown(p, "2024-08-22")
+        p.get_by_role("tab", name="Sources").click()
+        pane = p.get_by_role("tabpanel", name="Sources")
+        links = pane.locator("a")
+        plain = pane.locator(".gcm-src", has_text="no link recorded")
+        assert links.count() > 0 and plain.count() > 0  # both kinds are on the day's list
+        for i in range(links.count()):
+            a = links.nth(i)
+            assert a.get_attribute("href").startswith(("https://", "http://")), a.get_attribute("href")
+            assert a.get_attribute("target") == "_blank" and a.get_attribute("rel") == "noopener noreferrer"
+        hrefs = p.locator("[href]").evaluate_all("(es) => es.map((e) => e.getAttribute('href'))")
+        assert not set(hrefs) & {u.strip() for u in HOSTILE_URLS}
+        plain.first.click()  # a title without a link is text: nothing to follow
+        assert p.evaluate("() => window.__pwned") is None
+        assert w.violations() == [] and w.requests == [] and w.errors == [] and w.console == []
+    finally:
+        w.close("csp-source-links.png")
