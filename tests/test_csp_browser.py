@@ -286,3 +286,26 @@ def test_source_links_open_only_http_addresses(chromium: Any, bundle: Any, tmp_p
         assert w.violations() == [] and w.requests == [] and w.errors == [] and w.console == []
     finally:
         w.close("csp-source-links.png")
+
+
+@pytest.mark.parametrize("block", ["", "{not json", "[1,2]", '"a string"', "null"])
+def test_a_missing_or_unreadable_view_block_opens_on_the_defaults(
+    chromium: Any, bundle: Any, tmp_path: Path, block: str
+) -> None:
+    import re
+
+    from geo.mapping import map_html
+
+    page = map_html(bundle, view=View(date(2024, 8, 22)))
+    old = re.compile(r'<script type="application/json" id="gcm-view">[^<]*</script>')
+    new = f'<script type="application/json" id="gcm-view">{block}</script>' if block else ""
+    path = tmp_path / "map.html"
+    path.write_text(old.sub(new, page, count=1), encoding="utf-8")
+    w = Watched(chromium)
+    try:
+        w.page.goto(path.as_uri())
+        shown(w.page, bundle.data_as_of.isoformat())  # the latest day: the client's default
+        assert w.page.locator("input[data-overlay]:checked").count() == 2
+        assert w.errors == [] and w.console == [] and w.violations() == [] and w.requests == []
+    finally:
+        w.close("csp-view-block.png")
