@@ -37,8 +37,16 @@ STATIC = Path(__file__).resolve().parent / "static"  # served at app/static/ (.s
 
 @st.cache_resource
 def page_html() -> tuple[str, str]:
-    html = base_html(load_bundle())
+    # The app offers OpenStreetMap's web tiles (off until ticked): its policy allows images
+    # from their host. The exported single file offers none and allows no request (geo.csp).
+    html = base_html(load_bundle(), tiles=True)
     return html, hashlib.sha256(html.encode()).hexdigest()[:16]
+
+
+@st.cache_resource
+def offline_html() -> str:
+    """The single file to download: the same page without web tiles, so it asks for nothing."""
+    return base_html(load_bundle())
 
 
 def page_file() -> tuple[str, str]:
@@ -70,7 +78,7 @@ def downloads(view: urlstate.View, base: str | None) -> None:
     today = datetime.date.today()
     stem = f"gaza-corridors-{view.date.isoformat()}"
     files = (
-        ("app.download_html", lambda: with_view(page_html()[0], view), "html", "text/html"),
+        ("app.download_html", lambda: with_view(offline_html(), view), "html", "text/html"),
         (
             "app.download_geojson",
             lambda: share.view_geojson(bundle, view, link=link, accessed=today),

@@ -17,6 +17,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import folium
 import shapely
@@ -27,6 +28,7 @@ from shapely.geometry import mapping as to_geojson
 from shapely.geometry.base import BaseGeometry
 
 from geo.bundle import Bundle
+from geo.csp import apply_csp
 from geo.i18n import LOCALE_DIR, messages
 from geo.report import change_dict, change_words, overtaker_words
 from geo.settings import POSITIONS, PRESENCE_STATUSES
@@ -432,9 +434,17 @@ def _tooltip(props: Mapping[str, Any]) -> str:
 
 
 def build_map(
-    bundle: Bundle, *, view: View, lang: str = "en", date_range: tuple[date, date] | None = None
+    bundle: Bundle,
+    *,
+    view: View,
+    lang: str = "en",
+    tiles: bool = False,
+    date_range: tuple[date, date] | None = None,
 ) -> folium.Map:
-    """The folium map: static layers as folium objects, dated layers as one script."""
+    """The folium map: static layers as folium objects, dated layers as one script. With
+    ``tiles``, OpenStreetMap's web tiles are offered as an optional base layer (off until the
+    reader ticks it; the page's policy then allows that one image host, see geo.csp).
+    ``date_range`` limits a saved copy's controls to those days."""
     center = view.center or DEFAULT_CENTER
     m = folium.Map(
         location=list(center),
@@ -448,16 +458,18 @@ def build_map(
     )
     m.default_js = []
     m.default_css = []
-    tiles = folium.TileLayer(
-        OSM_TILES,
-        attr=escape(OSM_ATTRIBUTION),
-        name=escape(messages(lang)["map.base_osm"]),
-        max_zoom=19,
-        show=False,
-        overlay=True,
-        control=False,
-    )
-    tiles.add_to(m)
+    tile_layer = None
+    if tiles:
+        tile_layer = folium.TileLayer(
+            OSM_TILES,
+            attr=escape(OSM_ATTRIBUTION),
+            name=escape(messages(lang)["map.base_osm"]),
+            max_zoom=19,
+            show=False,
+            overlay=True,
+            control=False,
+        )
+        tile_layer.add_to(m)
     for f in bundle.layer("background"):
         if f.properties.get("kind") == "land":
             folium.GeoJson(
@@ -484,6 +496,9 @@ def build_map(
             tooltip=folium.Tooltip(_tooltip(f.properties)),
         ).add_to(m)
     data = payload(bundle, view=view, lang=lang, date_range=date_range)
+    # The view travels in the page's data block (with_view), not in the script: the script's
+    # hash in the page's policy must not change with the link.
+    del data["initial"]
     data["places"] = [
         {
             "id": f.id,
@@ -503,7 +518,8 @@ def build_map(
         if f.properties.get("kind") == "label"
     ]
     data["attribution"] = OSM_ATTRIBUTION
-    data["tileVar"] = tiles.get_name()
+    if tile_layer is not None:
+        data["tileVar"] = tile_layer.get_name()
     minx, miny, maxx, maxy = bundle.strip.bounds
     lats = [miny, maxy] + [a[0] for a in CARD_ANCHORS.values()]
     lons = [minx, maxx] + [a[1] for a in CARD_ANCHORS.values()]
@@ -518,7 +534,8 @@ def build_map(
 
 
 def render_html(m: folium.Map, *, title: str = "Gaza Corridors Map", lang: str = "en") -> str:
-    """The page as one self-contained HTML string, with Leaflet inlined."""
+    """The page as one self-contained HTML string, with Leaflet inlined, an empty view block
+    (filled by :func:`with_view`) and its Content-Security-Policy (geo.csp)."""
     js, css = leaflet_assets()
     root = cast(Figure, m.get_root())
     root.header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css", index=0)
@@ -552,32 +569,56 @@ def render_html(m: folium.Map, *, title: str = "Gaza Corridors Map", lang: str =
         '<meta name="viewport" content="width=device-width, initial-scale=1.0" />',
         page,
     )
-    return page.replace("<html>", f'<html lang="{escape(lang)}">', 1)
+    page = page.replace("<html>", f'<html lang="{escape(lang)}">', 1)
+    # The view to open on: data, never run, first in <head> (after the policy) so no text of
+    # the page comes before it; the client reads it with JSON.parse.
+    head = page.find("<head>")
+    if head < 0:
+        raise RuntimeError("the page's head could not be located")
+    page = page[: head + 6] + view_block({}) + page[head + 6 :]
+    # Web tiles (if offered) are the one thing the page may load: images from their host.
+    hosts = [urlsplit(c.tiles) for c in m._children.values() if isinstance(c, folium.TileLayer)]
+    return apply_csp(page, image_origins=sorted({f"{u.scheme}://{u.netloc}" for u in hosts}))
 
 
-INITIAL_PLACEHOLDER = "__GCM_INITIAL_VIEW__"
+VIEW_BLOCK_ID = "gcm-view"
+_VIEW_BLOCK = re.compile(r'<script type="application/json" id="gcm-view">[^<]*</script>')
 
 
-def base_html(bundle: Bundle, *, lang: str = "en", date_range: tuple[date, date] | None = None) -> str:
-    """The page with a placeholder for the initial view: build once, serve to every link."""
-    page = render_html(
-        build_map(bundle, view=View(bundle.data_as_of), lang=lang, date_range=date_range), lang=lang
-    )
-    initial = script_json(View(bundle.data_as_of).to_json())
-    if page.count(initial) != 1:
-        raise RuntimeError("the initial view could not be located in the page")
-    return page.replace(initial, f'"{INITIAL_PLACEHOLDER}"')
+def view_block(initial: Mapping[str, Any]) -> str:
+    """The view a page opens on, as a data block: JSON with <, >, & and the line separators
+    escaped, so nothing in it can close the element (the bridge splices it the same way)."""
+    return f'<script type="application/json" id="{VIEW_BLOCK_ID}">{script_json(initial)}</script>'
+
+
+def base_html(
+    bundle: Bundle, *, lang: str = "en", tiles: bool = False, date_range: tuple[date, date] | None = None
+) -> str:
+    """The page with an empty view block: build once, serve to every link. ``tiles`` offers
+    OpenStreetMap's web tiles (and lets the page's policy load images from their host)."""
+    view = View(bundle.data_as_of)
+    m = build_map(bundle, view=view, lang=lang, tiles=tiles, date_range=date_range)
+    return render_html(m, lang=lang)
 
 
 def with_view(page: str, view: View, warnings: Sequence[str] = ()) -> str:
     """A page from :func:`base_html` opening on ``view`` (the script sets date and map view),
-    showing ``warnings`` (plain text, e.g. what was wrong with the link) above the text."""
+    showing ``warnings`` (plain text, e.g. what was wrong with the link) above the text. Only
+    the view block changes, so the page's script hashes (its policy) still hold."""
     initial = {**view.to_json(), "warnings": list(warnings)}
-    return page.replace(f'"{INITIAL_PLACEHOLDER}"', script_json(initial), 1)
+    page, n = _VIEW_BLOCK.subn(lambda _m: view_block(initial), page, count=1)
+    if n != 1:
+        raise RuntimeError("the page has no view block (not built by base_html)")
+    return page
 
 
 def map_html(
-    bundle: Bundle, *, view: View, lang: str = "en", date_range: tuple[date, date] | None = None
+    bundle: Bundle,
+    *,
+    view: View,
+    lang: str = "en",
+    tiles: bool = False,
+    date_range: tuple[date, date] | None = None,
 ) -> str:
-    """Build and render in one step."""
-    return with_view(base_html(bundle, lang=lang, date_range=date_range), view)
+    """Build and render in one step (the exported single file: no web tiles, no request)."""
+    return with_view(base_html(bundle, lang=lang, tiles=tiles, date_range=date_range), view)

@@ -28,6 +28,13 @@ def embedded_payload(page: str) -> dict[str, object]:
     return json.loads(match.group(1))  # type: ignore[no-any-return]
 
 
+def embedded_view(page: str) -> dict[str, object]:
+    """The view the page opens on: its data block, as the client reads it (JSON.parse)."""
+    match = re.search(r'<script type="application/json" id="gcm-view">([^<]*)</script>', page)
+    assert match, "the page has no view block"
+    return json.loads(match.group(1))  # type: ignore[no-any-return]
+
+
 def test_page_is_self_contained(page: str) -> None:
     assert re.search(r"<script[^>]+src=", page) is None
     assert re.search(r"<link[^>]+href=", page) is None
@@ -60,7 +67,8 @@ def test_payload_embeds_every_date(page: str, bundle: Bundle) -> None:
     assert set(data["facts"]) == {f.id for f in bundle.facts}
     t018 = data["facts"]["T018"]
     assert data["sources"][t018["source"]]["publisher"] == "Israel Defense Forces"
-    assert data["initial"]["date"] == "2024-08-22"
+    assert "initial" not in data  # the view is data outside the script (its hash must not change)
+    assert embedded_view(page)["date"] == "2024-08-22"
     assert data["zones"]["yellow_line"]["mapped"] is False
 
 
@@ -74,12 +82,14 @@ def test_static_layers_are_drawn_with_both_names(page: str) -> None:
 
 def test_the_initial_view_is_honoured(bundle: Bundle) -> None:
     view = View(date(2025, 2, 10), ("demands",), ("Hamas",), (31.3, 34.3), 12)
-    data = embedded_payload(mapping.map_html(bundle, view=view))
-    assert data["initial"] == {
+    assert embedded_view(mapping.map_html(bundle, view=view)) == {
         "date": "2025-02-10",
         "overlays": ["demands"],
         "actors": ["Hamas"],
         "view": [31.3, 34.3, 12],
+        "version": None,
+        "lesson": None,
+        "step": None,
         "warnings": [],
     }
 
@@ -120,9 +130,12 @@ def test_map_script_builds_text_without_inner_html() -> None:
 def test_the_base_page_takes_any_initial_view(bundle: Bundle) -> None:
     base = mapping.base_html(bundle)
     view = View(date(2025, 2, 10), ("demands",), ("Hamas",), (31.3, 34.3), 12)
+    assert embedded_view(base) == {}  # the client's defaults
     page = mapping.with_view(base, view, ["The link's date was bad"])
-    assert mapping.INITIAL_PLACEHOLDER not in page
-    assert embedded_payload(page)["initial"] == {**view.to_json(), "warnings": ["The link's date was bad"]}
+    assert embedded_view(page) == {**view.to_json(), "warnings": ["The link's date was bad"]}
+    assert embedded_payload(page) == embedded_payload(base)  # the script is the same for every link
+    with pytest.raises(RuntimeError, match="no view block"):
+        mapping.with_view("<html><head></head><body></body></html>", view)
 
 
 @pytest.mark.parametrize("name", [*mapping.CLIENT_MODULES, "bridge.js"])

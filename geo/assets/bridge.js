@@ -79,16 +79,18 @@ export default function (component) {
     }
     note.textContent = data.loading || "";
     // The page is one static file, the same for every reader; the link's view (and the
-    // window's height, for a phone's first draw) is spliced in where the page expects it, as
-    // JSON that cannot close the script (the same escaping as geo.mapping.script_json).
+    // window's height, for a phone's first draw) goes into its view block, a data block the
+    // page never runs (so its Content-Security-Policy's script hashes still hold), as JSON
+    // that cannot close the element (the same escaping as geo.mapping.script_json).
     // The app's address (without the query) lets the page write links and embed snippets.
     const initial = Object.assign({}, data.initial || {}, { host: Math.round(available()), base: location.origin + location.pathname });
     const json = JSON.stringify(initial).replace(/[<>&\u2028\u2029]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+    const block = '<script type="application/json" id="gcm-view">' + json + "</scr" + "ipt>";
     const want = data.hash;
     fetch(new URL(data.url, document.baseURI), { credentials: "same-origin" })
       .then((r) => { if (!r.ok) throw new Error("HTTP " + r.status); return r.text(); })
       .then((text) => {
-        if (frame.dataset.hash === want) frame.srcdoc = text.replace('"__GCM_INITIAL_VIEW__"', () => json);
+        if (frame.dataset.hash === want) frame.srcdoc = text.replace(/<script type="application\/json" id="gcm-view">[^<]*<\/script>/, () => block);
       })
       .catch(() => { if (note) note.textContent = data.failed || "The map could not be loaded. Reload the page to try again."; });
   }

@@ -88,9 +88,17 @@ var GCMText = (function () {
     return { fmt: fmt, day: day, age: age, actor: actor, zone: zone, presence: presence, left: left,
       demand: demand, overtaken: overtaken, figure: figure, roles: roles, factMeta: factMeta, announce: announce };
   }
-  /** Only http(s) links survive; anything else (javascript:, data:) is dropped. */
+  /** Only http(s) addresses with a host become links (the rule geo.tables holds sources.csv
+   * to): javascript:, data:, vbscript:, relative addresses, spaces, control or invisible
+   * characters give null, and the title is shown as plain text. */
   function safeUrl(u) {
-    return typeof u === "string" && /^https?:\/\/[^\s]+$/i.test(u) ? u : null;
+    if (typeof u !== "string" || !/^https?:\/\/[^/?#\\@:]/i.test(u) || /[\s\p{C}]/u.test(u)) return null;
+    try {
+      var parsed = new URL(u);
+      return (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.hostname ? u : null;
+    } catch (err) {
+      return null;
+    }
   }
   return { make: make, safeUrl: safeUrl };
 })();

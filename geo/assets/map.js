@@ -24,9 +24,15 @@ function gcmInit(map, G) {
   function clamp(d) { return !range ? d : d < range[0] ? range[0] : d > range[1] ? range[1] : d; }
 
   // ---- state -------------------------------------------------------------------------------
-  // The view to open on: spliced into the page by Python (geo.mapping.with_view) or, hosted, by
-  // the bridge, with the host window's height. Checked like a link: it crosses a boundary.
-  var init = G.initial && typeof G.initial === "object" ? G.initial : {};
+  // The view to open on: a data block (never run, so the page's script hashes hold for every
+  // link), written by Python (geo.mapping.with_view) or, hosted, by the bridge, with the host
+  // window's height. Checked like a link: it crosses a boundary. Absent or unreadable: defaults.
+  var init = {};
+  try {
+    var viewBlock = doc.getElementById("gcm-view");
+    var given = viewBlock ? JSON.parse(viewBlock.textContent) : null;
+    if (given && typeof given === "object" && !Array.isArray(given)) init = given;
+  } catch (err) { init = {}; }
   if (Array.isArray(init.view) && !(init.view.length === 3 && init.view.every(function (x) { return typeof x === "number" && isFinite(x); }))) init = Object.assign({}, init, { view: null });
   // The phone layout's map is sized by the host window: the frame's own height follows the
   // page, so 100vh would feed back.
@@ -277,8 +283,15 @@ function gcmInit(map, G) {
     };
   }
   var embedded = window.parent !== window;
+  // Only a change is reported: the host reruns Python on every report, and a frame that is
+  // merely resized or scrolled (Leaflet's moveend) has nothing new to say.
+  var lastPosted = null;
   function post() {
-    if (embedded) window.parent.postMessage({ type: "gcm:state", state: snapshot() }, "*");
+    if (!embedded) return;
+    var s = snapshot(), key = JSON.stringify(s);
+    if (key === lastPosted) return;
+    lastPosted = key;
+    window.parent.postMessage({ type: "gcm:state", state: s }, "*");
   }
   var viewTimer = null;
   map.on("moveend", function () {
@@ -360,6 +373,8 @@ function gcmInit(map, G) {
       h("fieldset", null, h("legend", { text: fmt("map.base") }),
         h("label", null, h("input", { type: "checkbox", "data-tiles": "osm",
           onchange: function (e) { var t = window[G.tileVar]; if (!t) return; if (e.target.checked) t.addTo(map); else t.remove(); } }), " " + fmt("map.base_osm")))));
+  // A page built without web tiles (the single file) allows no image host: no such choice.
+  if (!G.tileVar) toggles.querySelector("[data-tiles]").closest("fieldset").remove();
   toggles.addEventListener("keydown", function (e) {
     if (e.key === "Escape" && toggles.open) { toggles.open = false; toggles.querySelector("summary").focus(); }
   });
@@ -490,6 +505,7 @@ function gcmInit(map, G) {
   // about a quarter of the page's start-up script).
   try { applyView(); } catch (err) { if (window.console) console.error("gcm: view failed", err); }
   render();
+  lastPosted = JSON.stringify(snapshot());  // what the host already has: the view it opened
   var lastSize = root.clientWidth + "x" + root.clientHeight;
   map.on("zoomend moveend", function () { if (!fitting && state) { layoutLabels(); panels.refresh(); } });
   map.on("dragstart", function () { moved = true; });

@@ -29,7 +29,10 @@ const T = X.make(G, "en");
 test("only http(s) addresses become links", () => {
   assert.equal(X.safeUrl("https://example.org/a?b=c"), "https://example.org/a?b=c");
   assert.equal(X.safeUrl("HTTP://example.org"), "HTTP://example.org");
-  for (const bad of ["javascript:alert(1)", "data:text/html,x", "//example.org", "https://a b", "", null, 3]) {
+  assert.equal(X.safeUrl("https://user@example.org/ü"), "https://user@example.org/ü");
+  const bads = ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "vbscript:x", "//example.org",
+    "/relative", "https:///x", "https:/x", "https://a b", "https://a.org/\u200bx", "https://a.org/\u0001", "", null, 3];
+  for (const bad of bads) {
     assert.equal(X.safeUrl(bad), null, String(bad));
   }
 });
