@@ -36,6 +36,20 @@ def _allow_files(page: Page) -> None:
     page.context.route("**/*", route)
 
 
+def _press(button: Any) -> None:
+    """Scroll a host-page button into view, let the page settle, then press it (a click during
+    Streamlit's smooth scroll can land on the map frame that is scrolling past)."""
+    button.scroll_into_view_if_needed()
+    last = None
+    for _ in range(50):
+        box = button.bounding_box()
+        if box is not None and box == last:
+            break
+        last = box
+        button.page.wait_for_timeout(100)
+    button.click()
+
+
 def _share(frame: Any) -> Any:
     frame.locator("#gcm-tab-share").click()
     return frame.locator("#gcm-pane-share")
@@ -121,14 +135,14 @@ def test_the_downloads_are_the_current_view(page: Page, app_url: str) -> None:
     section.get_by_text("The view as of 2024-08-25").wait_for()  # the downloads follow the map's date
     page.page.locator("[data-test-script-state='notRunning']").wait_for(state="attached")
     with page.page.expect_download() as got:
-        section.get_by_role("button", name="The data of this view (GeoJSON)").click()
+        _press(section.get_by_role("button", name="The data of this view (GeoJSON)"))
     download = got.value
     assert download.suggested_filename == "gaza-corridors-2024-08-25.geojson"
     data = json.loads(Path(download.path()).read_text(encoding="utf-8"))
     assert data["type"] == "FeatureCollection" and data["date"] == "2024-08-25"
     assert "date=2024-08-25" in data["link"] and data["licence"] and data["citation"]
     with page.page.expect_download() as got:
-        section.get_by_role("button", name="The map as one file (HTML, works offline)").click()
+        _press(section.get_by_role("button", name="The map as one file (HTML, works offline)"))
     html = Path(got.value.path()).read_text(encoding="utf-8")
     assert '"date":"2024-08-25"' in html and "gcmInit(" in html
 
