@@ -543,18 +543,24 @@ def _draw_map(
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("auto")
-    ax.set_facecolor(SEA_COLOUR)
+    ax.set_facecolor("white")  # beyond the bundled background: no data, not sea
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_edgecolor("#555555")
         spine.set_linewidth(0.8)
-    window = shapely_box(x0, y0, x1, y1).buffer((x1 - x0) * 0.05)
+    view_box = shapely_box(x0, y0, x1, y1)
+    window = view_box.buffer((x1 - x0) * 0.05)
 
     def pt_of(weight: float) -> float:
         return weight * 0.9
 
     land = STATIC_STYLES["land"]
+    # The sea is what the background's clip box holds besides land, as in the app.
+    lands = [f.geometry for f in bundle.layer("background") if f.properties.get("kind") == "land"]
+    if lands:
+        sea = to_metric(shapely_box(*shapely.union_all(lands).bounds).segmentize(0.01))
+        ax.add_patch(PathPatch(_path(sea), facecolor=SEA_COLOUR, linewidth=0, zorder=0.5))
     for f in bundle.layer("background"):
         if f.properties.get("kind") == "land":
             geom = to_metric(f.geometry).intersection(window)
@@ -599,7 +605,8 @@ def _draw_map(
         here = [p for p in state.presence_in(zone_id) if shown(p.actor)] if presence_on else []
         gone = [d for d in state.left_from(zone_id) if shown(d.actor)] if presence_on and not here else []
         dash = edge_dash(shape.quality)
-        forces += [p.actor for p in here if p.actor not in forces]
+        if geom.intersects(view_box):  # the legend names the forces the reader can see
+            forces += [p.actor for p in here if p.actor not in forces]
         if geom.geom_type in ("LineString", "MultiLineString"):
             colour = ink(colours[here[0].actor]) if here else "#6b6b6b"
             w = pt_of(7 if here else 4)
@@ -1234,7 +1241,10 @@ def _compose_figure(
     avail = fig_h - header - footer
     # The map gets the room the text leaves: a busy day narrows it before the text gets small.
     placed: Placed | None = None
-    for share, smallest, cut in ((0.47, READABLE, False), (0.41, READABLE, False), (0.35, SMALLEST, True)):
+    shares = (0.47, 0.41, 0.35) if landscape else (0.62, 0.54, 0.46)
+    for share, smallest, cut in zip(
+        shares, (READABLE, READABLE, SMALLEST), (False, False, True), strict=True
+    ):
         if landscape:
             map_w = (fig_w - 3 * margin) * share
             legend_h = min(150.0, avail * 0.3)
@@ -1243,7 +1253,7 @@ def _compose_figure(
             legend_rect = frac(margin, header + map_h + margin * 0.7, map_w, legend_h)
             text_rect = (margin * 2 + map_w, header, fig_w - 3 * margin - map_w, avail)
         else:
-            map_h = avail * (share + 0.05)
+            map_h = avail * share
             map_rect = frac(margin, header, fig_w - 2 * margin, map_h)
             below = header + map_h + margin
             legend_w = (fig_w - 3 * margin) * 0.4
