@@ -84,7 +84,7 @@ def test_svg_carries_title_date_legend_caption_sources_and_attribution(
     text = texts(day_svg)
     assert t("app.title") in text
     assert "As of 22 Aug 2024" in text
-    assert "Data to " + f"{bundle.data_as_of.day} {bundle.data_as_of:%b %Y}" in text
+    assert f"Data to {bundle.data_as_of.day} {bundle.data_as_of:%b %Y}" in text
     # The legend: forces present, and what the edges mean.
     for key in ("ui.legend_forces", "map.legend_dashed", "snap.legend_left", "map.legend_border"):
         assert t(key) in text, key
