@@ -1,19 +1,21 @@
-"""The ``python -m geo`` command: validate, state, diff, manifest, export."""
+"""The ``python -m geo`` command: validate, state, diff, manifest, export, snapshot."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from geo import report
+from geo import report, urlstate
 from geo._errors import DateError, ValidationError
 from geo.bundle import Bundle
 from geo.io import parse_day
 from geo.settings import DEFAULT_LAYERS_DIR
+from geo.urlstate import View
 from geo.validate import freshness_warnings, inspect_layers, write_manifest
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -79,6 +81,19 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--overlays", default=None, help="presence, demands, presence,demands or none")
     e.add_argument("--actors", default=None, help="party ids, comma separated (default: all)")
     e.add_argument("--layers", type=Path, default=DEFAULT_LAYERS_DIR, metavar="DIR")
+    p = sub.add_parser("snapshot", help="write the map on a day as a PNG or SVG image for slides and print")
+    p.add_argument("--date", type=_day_arg, required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE")
+    p.add_argument("--format", default=None, help="png or svg (default: from the suffix of --out)")
+    p.add_argument("--overlays", default=None, help="presence, demands, presence,demands or none")
+    p.add_argument("--actors", default=None, help="party ids, comma separated (default: all)")
+    p.add_argument(
+        "--extent",
+        default="strip",
+        help="strip, a zone id, or min_lon,min_lat,max_lon,max_lat (default: strip)",
+    )
+    p.add_argument("--size", default="1600x1000", metavar="WxH", help="pixels (default: 1600x1000)")
+    p.add_argument("--layers", type=Path, default=DEFAULT_LAYERS_DIR, metavar="DIR")
     m = sub.add_parser("manifest", help="refresh checksums and counts in manifest.json after an edit")
     m.add_argument("dir", nargs="?", type=Path, default=DEFAULT_LAYERS_DIR)
     return parser
@@ -136,6 +151,82 @@ def _export(bundle: Bundle, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _view(bundle: Bundle, args: argparse.Namespace) -> tuple[View | None, list[str]]:
+    """The view asked for by --date, --overlays and --actors, read as a link would be."""
+    from geo.i18n import t
+
+    params = {"date": (args.date or bundle.data_as_of).isoformat()}
+    if args.overlays is not None:
+        params["layers"] = args.overlays
+    if args.actors is not None:
+        params["actors"] = args.actors
+    view, problems = urlstate.parse(params, default_date=bundle.data_as_of, actors=list(bundle.actors))
+    if problems:
+        return None, [t(w.key, value=w.value[:80]).split(";")[0] for w in problems]
+    return view, []
+
+
+def _write(out: Path, data: bytes) -> str | None:
+    """Write atomically (never half a file where the last one was); the error, if any."""
+    part = out.with_name(out.name + ".part")
+    try:
+        part.write_bytes(data)
+        part.replace(out)
+    except OSError as e:
+        part.unlink(missing_ok=True)
+        return f"cannot write {out}: {e.strerror}"
+    return None
+
+
+def _snapshot(bundle: Bundle, args: argparse.Namespace) -> int:
+    """The map on a day as an image, for slides and printed worksheets."""
+    from geo import snapshot  # matplotlib: imported only for this command
+
+    def usage(message: str) -> int:
+        print(f"error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+
+    fmt = (args.format or args.out.suffix.removeprefix(".")).lower()
+    if fmt not in snapshot.FORMATS:
+        return usage(
+            f"format {fmt or '(none)'!r}: give --format png or svg, or an --out file ending in .png or .svg"
+        )
+    size = re.fullmatch(r"(\d{1,5})x(\d{1,5})", args.size.strip().lower())
+    if size is None:
+        return usage(f"--size {args.size[:40]!r} is not WIDTHxHEIGHT in pixels, e.g. 1600x1000")
+    extent: str | snapshot.Box | None = None
+    raw = args.extent.strip()
+    if "," in raw:
+        try:
+            lon0, lat0, lon1, lat1 = (float(v) for v in raw.split(","))
+        except ValueError:
+            return usage(f"--extent {raw[:80]!r} is not min_lon,min_lat,max_lon,max_lat")
+        extent = (lon0, lat0, lon1, lat1)
+    elif raw != "strip":
+        extent = raw
+    view, problems = _view(bundle, args)
+    if view is None:
+        for message in problems:
+            print(f"error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        data = snapshot.render(
+            bundle,
+            view,
+            fmt=fmt,
+            size=(int(size.group(1)), int(size.group(2))),
+            extent=extent,
+        )
+    except snapshot.SnapshotError as e:
+        return usage(str(e))
+    problem = _write(args.out, data)
+    if problem:
+        return usage(problem)
+    width, height = size.groups()
+    print(f"{args.out}: {len(data) / 1000:,.0f} KB {fmt.upper()}, {width}x{height}, as of {view.date}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     out = sys.stdout
@@ -163,6 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         bundle = _load(args.layers)
         if args.command == "export":
             return _export(bundle, args)
+        if args.command == "snapshot":
+            return _snapshot(bundle, args)
         if args.command == "state":
             if args.json:
                 json.dump(report.state_dict(bundle, args.date), out, ensure_ascii=False, indent=1)

@@ -3,6 +3,8 @@
 * Actors get Okabe-Ito colours (safe for the common colour-vision deficiencies), and every chip
   also names the actor in text.
 * Presence is shown by diagonal hatching in the actor's colour; no force present, no hatching.
+  In print (:mod:`geo.snapshot`), where a page may be photocopied in black and white, each
+  force also gets its own hatch pattern (:func:`actor_hatches`).
 * Geometry quality is shown by the edge: dashed for schematic or approximate geometry, solid for
   lines derived from OpenStreetMap or published coordinates.
 * Positions carry a symbol and a word, never a colour alone.
@@ -52,6 +54,11 @@ POSITION_SYMBOLS: Final = {
     "other": "…",
 }
 
+# Hatch patterns for print, in matplotlib's notation (a character repeated is denser): the first
+# is the app's diagonal. Two forces in one zone overlay their patterns, so no pattern here is two
+# others overlaid (no cross-hatch: "///" over the backslashes reads as those two forces).
+HATCHES: Final = ("///", "...", "|||", "ooo", "---", "\\\\\\", "**", "OO")
+
 DASH_SCHEMATIC: Final = "6 4"
 DASHED_QUALITIES: Final = ("schematic", "approximate")
 
@@ -77,6 +84,15 @@ def actor_colours(actor_ids: list[str]) -> dict[str, str]:
     for a in actor_ids:
         out[a] = ACTOR_COLOURS.get(a) or next(spare)
     return out
+
+
+def actor_hatches(actor_ids: list[str]) -> dict[str, str]:
+    """A hatch pattern per actor, in the order given; with more actors than patterns, they repeat.
+
+    >>> actor_hatches(["IDF", "EU"])
+    {'IDF': '///', 'EU': '...'}
+    """
+    return {a: HATCHES[i % len(HATCHES)] for i, a in enumerate(actor_ids)}
 
 
 def text_colour(background: str) -> str:
