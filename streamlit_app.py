@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 import geo
-from geo import share, urlstate
+from geo import share, snapshot, urlstate
 from geo.i18n import t
 from geo.mapping import ASSETS, base_html, with_view
 
@@ -74,11 +74,13 @@ def downloads(view: urlstate.View, base: str | None) -> None:
     """The view to take away, built only when a button is pressed (deferred downloads): the map
     as one offline file, the data behind the view with its licence and citation, a snapshot."""
     cited = replace(view, version=version, lesson=None, step=None)
-    link = f"{base}?{urlencode(cited.to_params())}" if base else None
+    link = f"{base.rstrip('/')}/?{urlencode(cited.to_params())}" if base else None
     today = datetime.date.today()
     stem = f"gaza-corridors-{view.date.isoformat()}"
     files = (
         ("app.download_html", lambda: with_view(offline_html(), view), "html", "text/html"),
+        ("app.download_png", lambda: snapshot.render(bundle, view, fmt="png"), "png", "image/png"),
+        ("app.download_svg", lambda: snapshot.render(bundle, view, fmt="svg"), "svg", "image/svg+xml"),
         (
             "app.download_geojson",
             lambda: share.view_geojson(bundle, view, link=link, accessed=today),
@@ -95,15 +97,16 @@ def downloads(view: urlstate.View, base: str | None) -> None:
     with st.container(key="gcm_downloads"):
         st.subheader(t("app.downloads"), anchor=False)
         st.caption(t("app.downloads_intro", date=view.date.isoformat(), version=version))
-        for label, build, suffix, mime in files:
-            st.download_button(
-                t(label),
-                data=build,
-                file_name=f"{stem}.{suffix}",
-                mime=mime,
-                on_click="ignore",
-                icon=":material/download:",
-            )
+        with st.container(horizontal=True):
+            for label, build, suffix, mime in files:
+                st.download_button(
+                    t(label),
+                    data=build,
+                    file_name=f"{stem}.{suffix}",
+                    mime=mime,
+                    on_click="ignore",
+                    icon=":material/download:",
+                )
         st.caption(t("app.cite_caption"))
         st.code(share.citation(bundle, view, link=link, accessed=today), language=None, wrap_lines=True)
 

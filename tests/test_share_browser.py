@@ -142,9 +142,12 @@ def test_the_downloads_are_the_current_view(page: Page, app_url: str) -> None:
     assert data["type"] == "FeatureCollection" and data["date"] == "2024-08-25"
     assert "date=2024-08-25" in data["link"] and data["licence"] and data["citation"]
     with page.page.expect_download() as got:
-        _press(section.get_by_role("button", name="The map as one file (HTML, works offline)"))
+        _press(section.get_by_role("button", name="The map as one file (HTML, offline)"))
     html = Path(got.value.path()).read_text(encoding="utf-8")
     assert '"date":"2024-08-25"' in html and "gcmInit(" in html
+    with page.page.expect_download() as got:
+        _press(section.get_by_role("button", name="Snapshot for slides (PNG)"))
+    assert Path(got.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_go_to_the_downloads_from_the_share_tab(page: Page, app_url: str) -> None:
