@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from shapely.geometry.base import BaseGeometry
 
 from geo.measure import area_km2
-from geo.model import Actor, Agreement, Extent, Fact, Feature, Figure, LayerFile, Source, Zone
+from geo.model import Actor, Agreement, Extent, Fact, Feature, Figure, LayerFile, Lesson, Source, Zone
 from geo.timeline import Changes, State, Timeline
 from geo.zones import ZoneShape
 
@@ -46,6 +46,8 @@ class Bundle:
     researched: dt.date | None
     timeline: Timeline = field(repr=False)
     shapes: Mapping[tuple[str, dt.date], ZoneShape] = field(repr=False)
+    lessons: tuple[Lesson, ...] = ()
+    """The guided lessons of ``lessons/``, checked against the data (:mod:`geo.lessons`)."""
 
     @property
     def strip(self) -> BaseGeometry:

@@ -14,6 +14,7 @@ from geo import report, urlstate
 from geo._errors import DateError, ValidationError
 from geo.bundle import Bundle
 from geo.io import parse_day
+from geo.lessons import lesson_warnings
 from geo.settings import DEFAULT_LAYERS_DIR
 from geo.urlstate import View
 from geo.validate import freshness_warnings, inspect_layers, write_manifest
@@ -241,10 +242,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return EXIT_PROBLEMS
             print(
                 f"{args.dir}: OK ({len(bundle.facts)} facts, {len(bundle.features)} features, "
-                f"data from {bundle.data_from} to {bundle.data_as_of})",
+                f"{len(bundle.lessons)} lesson(s), data from {bundle.data_from} to {bundle.data_as_of})",
                 file=out,
             )
-            for warning in freshness_warnings(bundle, today):
+            for warning in freshness_warnings(bundle, today) + lesson_warnings(bundle):
                 print(f"warning: {warning}", file=sys.stderr)
             return EXIT_OK
         if args.command == "manifest":

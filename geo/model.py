@@ -196,3 +196,36 @@ class Agreement:
     periods: tuple[AgreementPeriod, ...]
     roles: tuple[AgreementRole, ...]
     note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of a lesson: what the map shows (day, overlays, parties, view) and its caption.
+
+    The view is ``zone`` (fit that zone), or ``center`` (latitude, longitude) with ``zoom``, or
+    neither (the map keeps its view). ``actors`` None means every party; ``facts`` are the
+    timeline rows the caption rests on, none dated after ``date``.
+    """
+
+    title: str
+    date: dt.date
+    overlays: tuple[str, ...]
+    actors: tuple[str, ...] | None
+    zone: str | None
+    center: tuple[float, float] | None
+    zoom: float | None
+    caption: str
+    facts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Lesson:
+    """A guided lesson: ordered steps through the data, from ``lessons/<id>.json``."""
+
+    id: str
+    file: str
+    """Path inside the layers folder, e.g. ``lessons/corridors.json``."""
+    title: str
+    summary: str
+    language: str
+    steps: tuple[Step, ...]

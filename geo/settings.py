@@ -104,5 +104,11 @@ TABLE_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     ),
 }
 MANIFEST: Final = "manifest.json"
+LESSONS_DIR: Final = "lessons"
+"""Guided lessons, one JSON file each. Not listed in the manifest: every reference in a lesson
+is checked against the data instead (``geo/lessons.py``)."""
+LESSON_TITLE_MAX: Final = 120
+LESSON_TEXT_MAX: Final = 600
+"""Longest caption or lesson summary, in characters."""
 FEATURE_REQUIRED: Final = ("id", "name", "kind", "source", "quality")
 PLACE_REQUIRED: Final = ("name_ar", "name_he")

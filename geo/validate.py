@@ -7,6 +7,7 @@ data; :func:`geo.load_bundle` raises :class:`~geo.ValidationError` when there is
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -24,11 +25,13 @@ from geo._errors import Problem
 from geo.bundle import Bundle
 from geo.contradictions import contradictions
 from geo.io import count_items, layer_frame, read_json, read_table, sha256_of
+from geo.lessons import load_lessons
 from geo.model import Feature, LayerFile
 from geo.settings import (
     FEATURE_QUALITIES,
     FEATURE_REQUIRED,
     GEOJSON_FILES,
+    LESSONS_DIR,
     MANIFEST,
     PLACE_REQUIRED,
     STALE_AFTER_DAYS,
@@ -60,7 +63,12 @@ DATA_SUFFIXES = (".geojson", ".csv", ".json")
 
 
 def check_manifest(root: Path) -> tuple[list[LayerFile], date | None, list[Problem]]:
-    """Entries of ``manifest.json`` checked against the files: presence, checksum, counts."""
+    """Entries of ``manifest.json`` checked against the files: presence, checksum, counts.
+
+    The manifest lists the data files at the top of the folder. The ``lessons/`` folder is not
+    in it (neither here nor in :func:`write_manifest`): a lesson holds no data, only references
+    into it, which :func:`geo.lessons.load_lessons` checks on every load.
+    """
     data, problems = read_json(root / MANIFEST)
     if data is None:
         return [], None, problems
@@ -92,6 +100,18 @@ def check_manifest(root: Path) -> tuple[list[LayerFile], date | None, list[Probl
             continue
         name = str(entry["file"])
         path = root / name
+        if Path(name).parts[:1] == (LESSONS_DIR,):
+            problems.append(
+                Problem(
+                    MANIFEST,
+                    where,
+                    "file",
+                    name,
+                    f"lessons are not listed in the manifest ({LESSONS_DIR}/ is checked against the data): "
+                    "remove this entry ('python -m geo manifest' does)",
+                )
+            )
+            continue
         if Path(name).name != name or not path.is_file():
             problems.append(Problem(MANIFEST, where, "file", name, "names no file in the layers folder"))
             continue
@@ -261,6 +281,8 @@ def _get(obj: Any, key: str) -> Any:
 def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Problem], Bundle | None]:
     """Validate the folder and, if nothing is wrong, build its :class:`~geo.bundle.Bundle`.
 
+    The lessons (``lessons/*.json``) are checked last, against the data, once the data is clean.
+
     ``today`` enables the check that no fact is dated in the future; it is an argument so that
     the result never depends on the clock.
     """
@@ -369,7 +391,10 @@ def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Probl
         timeline=timeline,
         shapes=MappingProxyType(build_shapes(zones, features, extents)),
     )
-    return [], bundle
+    lessons, found = load_lessons(root, bundle)
+    if found:
+        return found, None
+    return [], replace(bundle, lessons=tuple(lessons))
 
 
 def freshness_warnings(bundle: Bundle, today: date) -> list[str]:
@@ -393,8 +418,9 @@ def freshness_warnings(bundle: Bundle, today: date) -> list[str]:
 def write_manifest(root: Path) -> list[str]:
     """Refresh checksums, counts and geometry types in ``manifest.json`` after an edit.
 
-    Titles, licences and sources are kept; a new data file gets an entry to fill in. Returns
-    one line per entry that changed.
+    Titles, licences and sources are kept; a new data file gets an entry to fill in. Only the
+    files at the top of the folder are listed, so ``lessons/`` is left out. Returns one line
+    per entry that changed.
     """
     path = root / MANIFEST
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
