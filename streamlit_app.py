@@ -115,7 +115,7 @@ MAP = st.components.v2.component("gcm_map", js=(ASSETS / "bridge.js").read_text(
 
 bundle = load_bundle()
 actors = list(bundle.actors)
-lessons = [lesson.id for lesson in getattr(bundle, "lessons", ())]  # MERGE: bundle.lessons
+lessons = [lesson.id for lesson in bundle.lessons]
 version = share.data_version(bundle)
 if "gcm_initial" not in st.session_state:  # seed once: later reruns must not re-read the URL
     view, problems = urlstate.parse(

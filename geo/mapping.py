@@ -32,6 +32,7 @@ from geo.csp import apply_csp
 from geo.i18n import LOCALE_DIR, messages
 from geo.report import change_dict, change_words, overtaker_words
 from geo.settings import POSITIONS, PRESENCE_STATUSES
+from geo.lessons import payload as lessons_payload
 from geo.share import data_version
 from geo.style import (
     POSITION_SYMBOLS,
@@ -174,6 +175,8 @@ def payload(
         "dataAsOf": bundle.data_as_of.isoformat(),
         "researched": _iso(bundle.researched),
         "title": messages(lang)["app.title"],
+        # Guided lessons (layers/lessons/), their steps' captions shown as text.
+        "lessons": lessons_payload(bundle),
         # A saved copy may cover a date range only (geo export --from/--to); None: every date.
         "range": None if date_range is None else [date_range[0].isoformat(), date_range[1].isoformat()],
         # The data version a citation names and a cited link carries (v=).
@@ -356,7 +359,15 @@ def _overtaken_dict(p: Position) -> dict[str, Any]:
     }
 
 
-CLIENT_MODULES = ("gcm_time.js", "gcm_text.js", "gcm_dom.js", "gcm_panels.js", "gcm_share.js", "map.js")
+CLIENT_MODULES = (
+    "gcm_time.js",
+    "gcm_text.js",
+    "gcm_dom.js",
+    "gcm_panels.js",
+    "gcm_share.js",
+    "gcm_lessons.js",
+    "map.js",
+)
 
 
 def client_js() -> str:

@@ -237,7 +237,7 @@ var GCMPanels = (function () {
       el.focus({ preventScroll: true });
       return true;
     }
-    return { render: render, show: show, select: select, refresh: refresh, current: function () { return current; } };
+    return { render: render, show: show, select: select, refresh: refresh, factBlock: factBlock, current: function () { return current; } };
   }
   return { create: create };
 })();

@@ -274,12 +274,15 @@ function gcmInit(map, G) {
   // ---- reporting to the page that embeds the map ------------------------------------------------------
   function snapshot() {
     var c = map.getCenter();
+    var lessonNow = typeof lessonCtl !== "undefined" && lessonCtl ? lessonCtl.current() : null;
     var all = ACTOR_IDS.every(function (a) { return st.actors.has(a); });
     return {
       date: st.date,
       overlays: OVERLAYS.filter(function (o) { return st.overlays.has(o); }),
       actors: all ? null : ACTOR_IDS.filter(function (a) { return st.actors.has(a); }),
-      view: !moved && !linkView ? null : [Math.round(c.lat * 1e4) / 1e4, Math.round(c.lng * 1e4) / 1e4, map.getZoom()]
+      view: !moved && !linkView ? null : [Math.round(c.lat * 1e4) / 1e4, Math.round(c.lng * 1e4) / 1e4, map.getZoom()],
+      lesson: lessonNow ? lessonNow.lesson : null,
+      step: lessonNow ? lessonNow.step : null
     };
   }
   var embedded = window.parent !== window;
@@ -393,6 +396,10 @@ function gcmInit(map, G) {
           return [i ? " · " : "", h("kbd", { text: k[0] }), " " + fmt(k[1])];
         }))), alert || "");
 
+  function syncToggles() {
+    toggles.querySelectorAll("input[data-overlay]").forEach(function (i) { i.checked = st.overlays.has(i.getAttribute("data-overlay")); });
+    toggles.querySelectorAll("input[data-actor]").forEach(function (i) { i.checked = st.actors.has(i.getAttribute("data-actor")); });
+  }
   function openText(open) {
     doc.documentElement.classList.toggle("gcm-text-open", open);
     ui.textBtn.setAttribute("aria-expanded", open ? "true" : "false");
@@ -470,7 +477,44 @@ function gcmInit(map, G) {
   // ---- the text: tabs, and the Share tab's link, embed snippet and citation ---------------------------
   var panelsEl = doc.getElementById("gcm-panels");
   if (embedMode) panelsEl.append(h("button", { type: "button", class: "gcm-btn gcm-panel-close", onclick: function () { openText(false); } }, fmt("ui.text_close")));
+  // Guided lessons: a step sets the date, the layers, the parties and the view.
+  var lessonFit = null;  // the current step's view, kept until the reader moves the map
+  function applyStep(s) {
+    st.overlays = new Set(s.overlays.filter(function (o) { return OVERLAYS.indexOf(o) >= 0; }));
+    st.actors = new Set(Array.isArray(s.actors) ? s.actors.filter(function (a) { return a in G.actors; }) : ACTOR_IDS);
+    st.date = clamp(s.date);
+    var v = s.view || null;
+    lessonFit = v && v.zone ? { zone: v.zone } : v && Array.isArray(v.center) ? { center: v.center, zoom: v.zoom } : { strip: true };
+    linkView = null;
+    moved = false;
+    syncToggles();
+    render();
+    applyView();
+    layoutLabels();
+    if (live) live.textContent = T.announce(state);
+  }
+  var lessonCtl = GCMLessons.create({ G: G, T: T, apply: applyStep,
+    factBlock: function (fid) { return panels.factBlock(fid); },
+    changed: function () { panels.refresh(); post(); lessonBar(); } });
+  // While a lesson runs, a row under the date controls steps through it (on a phone the
+  // caption is under the map; in an embed, behind the text button).
+  var barLesson = h("div", { class: "gcm-row gcm-lessonbar", hidden: true, role: "group", "aria-label": fmt("ui.tab_lessons") });
+  bar.append(barLesson);
+  function lessonBar() {
+    var now = lessonCtl.current();
+    barLesson.hidden = !now;
+    if (!now) { barLesson.replaceChildren(); return; }
+    var l = GCMLessons.find(G.lessons, now.lesson, now.step).lesson;
+    barLesson.replaceChildren(
+      h("button", { type: "button", class: "gcm-btn", disabled: now.step <= 1, "aria-label": fmt("ui.lesson_prev"), onclick: function () { lessonCtl.go(now.lesson, now.step - 1); } }, "◀"),
+      h("button", { type: "button", class: "gcm-btn gcm-lesson-open", onclick: function () {
+        if (embedMode) openText(true); else panels.show("lessons", true);
+        if (!embedMode && narrow()) panelsEl.scrollIntoView({ block: "start" });
+      } }, fmt("ui.lesson_bar", { n: now.step, of: l.steps.length, title: l.steps[now.step - 1].title })),
+      h("button", { type: "button", class: "gcm-btn", disabled: now.step >= l.steps.length, "aria-label": fmt("ui.lesson_next"), onclick: function () { lessonCtl.go(now.lesson, now.step + 1); } }, "▶"));
+  }
   var panels = GCMPanels.create(panelsEl, G, T, {
+    lessons: lessonCtl.any ? function (pane) { lessonCtl.draw(pane); } : null,
     share: function (pane) {
       GCMShare.draw(pane, { G: G, T: T, state: snapshot(), base: base, downloads: !!init.downloads && !embedMode,
         onDownloads: function () { if (embedded) window.parent.postMessage({ type: "gcm:downloads" }, "*"); } });
@@ -489,8 +533,17 @@ function gcmInit(map, G) {
     if (moved || size.x < 200 || size.y < 200) return;
     fitting = true;
     try {
+      var zoneShape = lessonFit && lessonFit.zone ? shownShape(lessonFit.zone) : null;
       if (linkView) {
         map.setView([linkView[0], linkView[1]], linkView[2], { animate: false });
+      } else if (lessonFit && lessonFit.center) {
+        map.setView(lessonFit.center, lessonFit.zoom, { animate: false });
+      } else if (zoneShape) {
+        // A step about one zone: that zone as it stood, with room around it for the labels.
+        var pad = size.x < 600 ? 24 : Math.min(170, Math.round(size.x * 0.22));
+        var key = root.querySelector(".gcm-legend[open]");  // an open legend takes the bottom right
+        var right = key && !narrow() ? Math.max(pad, key.offsetWidth + 16) : pad;
+        map.fitBounds(zoneShape.layer.getBounds(), { paddingTopLeft: [pad, 30], paddingBottomRight: [right, 30], maxZoom: 12, animate: false });
       } else if (G.stripBounds) {
         // Room beside the strip for the labels; on a phone the strip's diagonal leaves room
         // in the sea to the north-west and over Israel to the south-east.
@@ -505,6 +558,8 @@ function gcmInit(map, G) {
   // about a quarter of the page's start-up script).
   try { applyView(); } catch (err) { if (window.console) console.error("gcm: view failed", err); }
   render();
+  // A link to a lesson's step opens that step, in the Lessons tab.
+  if (typeof init.lesson === "string" && lessonCtl.go(init.lesson, init.step)) panels.show("lessons", false);
   lastPosted = JSON.stringify(snapshot());  // what the host already has: the view it opened
   var lastSize = root.clientWidth + "x" + root.clientHeight;
   map.on("zoomend moveend", function () { if (!fitting && state) { layoutLabels(); panels.refresh(); } });
