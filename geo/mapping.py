@@ -30,9 +30,9 @@ from shapely.geometry.base import BaseGeometry
 from geo.bundle import Bundle
 from geo.csp import apply_csp
 from geo.i18n import LOCALE_DIR, messages
+from geo.lessons import payload as lessons_payload
 from geo.report import change_dict, change_words, overtaker_words
 from geo.settings import POSITIONS, PRESENCE_STATUSES
-from geo.lessons import payload as lessons_payload
 from geo.share import data_version
 from geo.style import (
     POSITION_SYMBOLS,
