@@ -6,29 +6,42 @@ data; :func:`geo.load_bundle` raises :class:`~geo.ValidationError` when there is
 
 from __future__ import annotations
 
+import hashlib
 import json
-from datetime import date
+import math
+import os
+from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-import shapely
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
-from geo import tables
-from geo._errors import Problem
+from geo import settings, tables
+from geo._errors import DateError, Problem, ValidationError
 from geo.bundle import Bundle
 from geo.contradictions import contradictions
-from geo.io import count_items, layer_frame, read_json, read_table, sha256_of
+from geo.io import (
+    count_items_in,
+    layer_frame,
+    parse_day,
+    parse_json,
+    read_bytes,
+    read_json,
+    read_table,
+    write_atomic,
+)
 from geo.model import Feature, LayerFile
 from geo.settings import (
+    DATE_MARGIN_DAYS,
+    EARLIEST_DAY,
     FEATURE_QUALITIES,
     FEATURE_REQUIRED,
     GEOJSON_FILES,
+    LATEST_DAY,
     MANIFEST,
     PLACE_REQUIRED,
     STALE_AFTER_DAYS,
@@ -61,25 +74,13 @@ DATA_SUFFIXES = (".geojson", ".csv", ".json")
 
 def check_manifest(root: Path) -> tuple[list[LayerFile], date | None, list[Problem]]:
     """Entries of ``manifest.json`` checked against the files: presence, checksum, counts."""
-    data, problems = read_json(root / MANIFEST)
+    data, problems = read_json(root / MANIFEST, root=root)
     if data is None:
         return [], None, problems
     if not isinstance(data, dict) or not isinstance(data.get("files"), list):
         return [], None, [Problem(MANIFEST, "", "files", "", "must be an object with a list 'files'")]
-    researched = None
-    if data.get("researched"):
-        try:
-            researched = date.fromisoformat(str(data["researched"]))
-        except ValueError:
-            problems.append(
-                Problem(
-                    MANIFEST,
-                    "",
-                    "researched",
-                    str(data["researched"]),
-                    "is not a date in the form YYYY-MM-DD",
-                )
-            )
+    researched, found = _researched(data.get("researched"))
+    problems += found
     entries: list[LayerFile] = []
     for i, entry in enumerate(data["files"], start=1):
         where = f"entry {i}" + (f" ({entry.get('file')})" if isinstance(entry, dict) else "")
@@ -92,10 +93,14 @@ def check_manifest(root: Path) -> tuple[list[LayerFile], date | None, list[Probl
             continue
         name = str(entry["file"])
         path = root / name
-        if Path(name).name != name or not path.is_file():
+        if Path(name).name != name or name in ("", ".", "..") or not os.path.lexists(path):
             problems.append(Problem(MANIFEST, where, "file", name, "names no file in the layers folder"))
             continue
-        actual = sha256_of(path)
+        raw, found = read_bytes(path, root=root)
+        if raw is None:
+            problems += found
+            continue
+        actual = hashlib.sha256(raw).hexdigest()
         if actual != entry["sha256"]:
             problems.append(
                 Problem(
@@ -107,7 +112,7 @@ def check_manifest(root: Path) -> tuple[list[LayerFile], date | None, list[Probl
                     "if the change is meant, run 'python -m geo manifest'",
                 )
             )
-        count = count_items(path)
+        count = count_items_in(name, raw)
         if count >= 0 and count != entry["count"]:
             problems.append(Problem(MANIFEST, where, "count", str(entry["count"]), f"the file holds {count}"))
         entries.append(
@@ -127,10 +132,60 @@ def check_manifest(root: Path) -> tuple[list[LayerFile], date | None, list[Probl
     for name in [*GEOJSON_FILES, *TABLE_COLUMNS]:
         if name not in listed:
             problems.append(Problem(MANIFEST, "", "files", name, "a required layer is not listed"))
-    for path in sorted(root.iterdir()):
+    try:
+        present = sorted(root.iterdir())
+    except OSError as e:
+        problems.append(Problem(str(root), "", "", "", f"cannot be listed ({e.strerror})"))
+        present = []
+    for path in present:
         if path.suffix in DATA_SUFFIXES and path.name != MANIFEST and path.name not in listed:
             problems.append(Problem(path.name, "", "", "", "data file not listed in manifest.json"))
     return entries, researched, problems
+
+
+def _researched(value: Any) -> tuple[date | None, list[Problem]]:
+    """The manifest's ``researched`` date: required, since no date in the data may follow it."""
+    if not value:
+        return None, [
+            Problem(
+                MANIFEST,
+                "",
+                "researched",
+                "",
+                "is required: the day the data was last researched (YYYY-MM-DD); nothing may be dated later",
+            )
+        ]
+    try:
+        day = parse_day(str(value))
+    except DateError:
+        return None, [Problem(MANIFEST, "", "researched", str(value), "is not a date in the form YYYY-MM-DD")]
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        return None, [
+            Problem(
+                MANIFEST, "", "researched", str(value), f"must lie between {EARLIEST_DAY} and {LATEST_DAY}"
+            )
+        ]
+    return day, []
+
+
+def latest_day(researched: date | None, today: date | None) -> date:
+    """The last day any date in the tables may name.
+
+    No date may follow the day the data was researched (``researched`` in ``manifest.json``), nor
+    the day of the check (``today``, with :data:`~geo.settings.DATE_MARGIN_DAYS` for time zones),
+    nor :data:`~geo.settings.LATEST_DAY` whatever the manifest says.
+
+    >>> latest_day(date(2026, 12, 2), date(2026, 12, 30)), latest_day(None, date(2026, 12, 30))
+    (datetime.date(2026, 12, 2), datetime.date(2026, 12, 31))
+    >>> latest_day(None, None)
+    datetime.date(2100, 1, 1)
+    """
+    days = [LATEST_DAY]
+    if researched is not None:
+        days.append(researched)
+    if today is not None:
+        days.append(today + timedelta(days=DATE_MARGIN_DAYS))
+    return min(days)
 
 
 def check_geojson(
@@ -140,9 +195,17 @@ def check_geojson(
 
     Returns the GeoJSON features that pass, for :func:`geo.io.layer_frame` to load.
     """
-    data, problems = read_json(root / name)
+    data, problems = read_json(root / name, root=root)
     if data is None:
         return [], problems
+    return check_features(name, data, types, declared)
+
+
+def check_features(
+    name: str, data: Any, types: tuple[str, ...], declared: str | None
+) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """:func:`check_geojson` of parsed JSON: what any GeoJSON, however it came, must pass."""
+    problems: list[Problem] = []
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         return [], [Problem(name, "", "type", str(_get(data, "type")), "must be a FeatureCollection")]
     crs = data.get("crs")
@@ -158,7 +221,19 @@ def check_geojson(
     raw = data.get("features")
     if not isinstance(raw, list):
         return [], [*problems, Problem(name, "", "features", "", "must be a list")]
+    if len(raw) > settings.MAX_FEATURES:
+        return [], [
+            *problems,
+            Problem(
+                name,
+                "",
+                "features",
+                f"{len(raw)}",
+                f"more features than the limit of {settings.MAX_FEATURES:,}: not read",
+            ),
+        ]
     features: list[dict[str, Any]] = []
+    vertices = 0
     for i, item in enumerate(raw, start=1):
         props = _get(item, "properties")
         fid = str(props.get("id", "")) if isinstance(props, dict) else ""
@@ -166,43 +241,59 @@ def check_geojson(
         if not isinstance(item, dict) or item.get("type") != "Feature" or not isinstance(props, dict):
             problems.append(Problem(name, where, "type", "", "must be a Feature with properties"))
             continue
-        try:
-            geom = shape(item.get("geometry"))
-        except Exception as e:  # noqa: BLE001 - shapely raises many types on bad input
-            problems.append(Problem(name, where, "geometry", "", f"cannot be read ({e})"))
-            continue
         ok = True
-        if geom.geom_type not in types or (declared and geom.geom_type != declared):
+        for key, value in props.items():
+            length = _longest_string(key, value)
+            if length > settings.MAX_FIELD_CHARS:
+                problems.append(
+                    Problem(
+                        name,
+                        where,
+                        str(key),
+                        "",
+                        f"holds a text of {length:,} characters, above the limit of "
+                        f"{settings.MAX_FIELD_CHARS:,}",
+                    )
+                )
+                ok = False
+        geometry = item.get("geometry")
+        kind = str(_get(geometry, "type"))
+        if kind not in types or (declared and kind != declared):
             problems.append(
                 Problem(
                     name,
                     where,
                     "geometry.type",
-                    geom.geom_type,
+                    kind,
                     f"this file holds {declared or ' or '.join(types)} features",
                 )
             )
             ok = False
-        coords = shapely.get_coordinates(geom)
-        if geom.is_empty or not np.isfinite(coords).all():
-            problems.append(Problem(name, where, "geometry", "", "is empty or has non-numeric coordinates"))
-            continue
-        if (
-            not ((coords[:, 0] >= -180) & (coords[:, 0] <= 180)).all()
-            or not ((coords[:, 1] >= -90) & (coords[:, 1] <= 90)).all()
-        ):
-            x, y = coords[0]
+            if kind not in RINGS_AT:  # not a geometry at all: nothing more to read
+                continue
+        count, found = check_geometry(geometry)
+        vertices += count
+        if vertices > settings.MAX_VERTICES_PER_FILE:
             problems.append(
                 Problem(
                     name,
                     where,
-                    "geometry.coordinates",
-                    f"{x}, {y}",
-                    "are not longitude/latitude: store EPSG:4326 (RFC 7946)",
+                    "geometry",
+                    "",
+                    f"the file has more vertices than the limit of {settings.MAX_VERTICES_PER_FILE:,} "
+                    "by this feature: the rest is not read",
                 )
             )
-            ok = False
-        elif not geom.is_valid:
+            return features, problems
+        if found:
+            problems += [Problem(name, where, field, value, message) for field, value, message in found]
+            continue
+        try:
+            geom = shape(geometry)
+        except Exception as e:  # noqa: BLE001 - shapely raises many types on bad input
+            problems.append(Problem(name, where, "geometry", "", f"cannot be read ({e})"))
+            continue
+        if not geom.is_valid:
             problems.append(Problem(name, where, "geometry", "", f"is invalid: {explain_validity(geom)}"))
             ok = False
         required = FEATURE_REQUIRED + (PLACE_REQUIRED if name == "places.geojson" else ())
@@ -229,6 +320,151 @@ def check_geojson(
     return features, problems
 
 
+# How deep in ``coordinates`` each geometry type keeps its lines or rings, and how many
+# positions each needs at least (RFC 7946, section 3.1).
+RINGS_AT: dict[str, int] = {
+    "Point": 0,
+    "MultiPoint": 0,
+    "LineString": 0,
+    "MultiLineString": 1,
+    "Polygon": 1,
+    "MultiPolygon": 2,
+}
+_MIN_POSITIONS = {"Point": 1, "MultiPoint": 0, "LineString": 2, "MultiLineString": 2}
+_RING_MIN = 4
+
+Finding = tuple[str, str, str]  # (field, value, message)
+
+
+def check_geometry(geometry: Any) -> tuple[int, list[Finding]]:
+    """The number of positions of a GeoJSON geometry, and what is wrong with it (RFC 7946).
+
+    Positions are ``[longitude, latitude]`` (an altitude may follow) inside the region
+    (:data:`~geo.settings.REGION_LON`, :data:`~geo.settings.REGION_LAT`); lines have two
+    positions or more; polygon rings four or more, the first repeated as the last. Read without
+    recursion, before shapely (which closes an open ring without a word).
+
+    >>> check_geometry({"type": "Point", "coordinates": [31.5, 34.4]})[1][0][2]
+    'latitude and longitude look swapped: a position is [longitude, latitude] (RFC 7946)'
+    >>> ring = [[34.3, 31.3], [34.4, 31.3], [34.4, 31.4], [34.3, 31.4]]
+    >>> check_geometry({"type": "Polygon", "coordinates": [ring]})[1][0][2]
+    'ring 1 is not closed: its last position must repeat its first (RFC 7946)'
+    """
+    kind = _get(geometry, "type")
+    if not isinstance(geometry, dict) or kind not in RINGS_AT:
+        return 0, [("geometry", "", "cannot be read (a GeoJSON geometry with a known type is needed)")]
+    coords = geometry.get("coordinates")
+    parts: list[tuple[str, Any]] = [("", coords if kind != "Point" else [coords])]
+    for level in range(RINGS_AT[kind]):
+        deeper: list[tuple[str, Any]] = []
+        for label, part in parts:
+            if not isinstance(part, list):
+                return 0, [("geometry", "", "cannot be read (coordinates must be nested lists of positions)")]
+            if kind == "MultiPolygon" and level == 0:
+                noun = "polygon"
+            else:
+                noun = "ring" if kind.endswith("Polygon") else "line"
+            deeper += [(f"{label} {noun} {k}".strip(), p) for k, p in enumerate(part, start=1)]
+        parts = deeper
+    if not all(isinstance(p, list) for _, p in parts):
+        return 0, [("geometry", "", "cannot be read (coordinates must be nested lists of positions)")]
+    count = sum(len(p) for _, p in parts)
+    if count > settings.MAX_VERTICES_PER_FEATURE:
+        return count, [
+            (
+                "geometry",
+                f"{count}",
+                f"has more vertices than the limit of {settings.MAX_VERTICES_PER_FEATURE:,} for one feature",
+            )
+        ]
+    if count == 0:
+        return 0, [("geometry", "", "is empty")]
+    for _, positions in parts:
+        for p in positions:
+            if not _is_position(p):
+                return count, [
+                    (
+                        "geometry.coordinates",
+                        str(p)[:80],
+                        "cannot be read: a position is [longitude, latitude], finite numbers (RFC 7946)",
+                    )
+                ]
+    for label, positions in parts:
+        need = _MIN_POSITIONS.get(kind, _RING_MIN)
+        if len(positions) < need:
+            what = label or ("the line" if kind == "LineString" else "the geometry")
+            return count, [
+                (
+                    "geometry.coordinates",
+                    "",
+                    f"{what} has {len(positions)} position(s); it needs {need} or more",
+                )
+            ]
+        if need == _RING_MIN and positions[0] != positions[-1]:
+            return count, [
+                (
+                    "geometry.coordinates",
+                    f"first {positions[0]}, last {positions[-1]}",
+                    f"{label} is not closed: its last position must repeat its first (RFC 7946)",
+                )
+            ]
+    return count, _region_findings(parts)
+
+
+def _is_position(p: Any) -> bool:
+    return (
+        isinstance(p, list)
+        and len(p) in (2, 3)
+        and all(isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) for x in p)
+    )
+
+
+def _region_findings(parts: list[tuple[str, Any]]) -> list[Finding]:
+    """The first position outside the region, said in the words that fit it best."""
+    (west, east), (south, north) = settings.REGION_LON, settings.REGION_LAT
+    for _, positions in parts:
+        for x, y, *_ in positions:
+            if west <= x <= east and south <= y <= north:
+                continue
+            value = f"{x}, {y}"
+            if not (-180 <= x <= 180 and -90 <= y <= 90):
+                return [
+                    ("geometry.coordinates", value, "are not longitude/latitude: store EPSG:4326 (RFC 7946)")
+                ]
+            if west <= y <= east and south <= x <= north:
+                return [
+                    (
+                        "geometry.coordinates",
+                        value,
+                        "latitude and longitude look swapped: a position is [longitude, latitude] (RFC 7946)",
+                    )
+                ]
+            return [
+                (
+                    "geometry.coordinates",
+                    value,
+                    f"lies outside the region of the map (longitude {west:g} to {east:g}, "
+                    f"latitude {south:g} to {north:g})",
+                )
+            ]
+    return []
+
+
+def _longest_string(key: Any, value: Any) -> int:
+    """The length of the longest text in a property, its name included; walked without recursion."""
+    longest = len(key) if isinstance(key, str) else 0
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            longest = max(longest, len(v))
+        elif isinstance(v, dict):
+            stack += [*v.keys(), *v.values()]
+        elif isinstance(v, list):
+            stack += v
+    return longest
+
+
 def features_of(frame: gpd.GeoDataFrame, layer: str) -> list[Feature]:
     """One record per row of a layer's frame, sharing its geometries; missing properties left out."""
     columns = [c for c in frame.columns if c != "geometry"]
@@ -244,11 +480,10 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and bool(pd.isna(value)))
 
 
-def _geometry_type(path: Path) -> str | None:
-    """The one geometry type of a GeoJSON file's features, or None if mixed or unreadable."""
-    data, problems = read_json(path)
+def _geometry_type(data: Any) -> str | None:
+    """The one geometry type of a parsed GeoJSON file's features, or None if mixed or unreadable."""
     features = _get(data, "features")
-    if problems or not isinstance(features, list):
+    if not isinstance(features, list):
         return None
     types = {str(_get(_get(f, "geometry"), "type")) for f in features}
     return types.pop() if len(types) == 1 else None
@@ -261,15 +496,22 @@ def _get(obj: Any, key: str) -> Any:
 def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Problem], Bundle | None]:
     """Validate the folder and, if nothing is wrong, build its :class:`~geo.bundle.Bundle`.
 
-    ``today`` enables the check that no fact is dated in the future; it is an argument so that
-    the result never depends on the clock.
+    No date may follow the day the data was researched (``researched`` in ``manifest.json``);
+    ``today``, when given, also refuses dates after it (see :func:`latest_day`). It is an
+    argument so that the result never depends on the clock. Every file is read through
+    :func:`geo.io.read_bytes`, with its limits.
     """
     root = Path(root)
-    if not root.is_dir():
+    try:
+        folder = os.path.isdir(root) and os.listdir(root) is not None
+    except OSError as e:
+        return [Problem(str(root), "", "", "", f"cannot be read ({e.strerror})")], None
+    if not folder:
         return [Problem(str(root), "", "", "", "is not a folder")], None
     problems: list[Problem] = []
     entries, researched, found = check_manifest(root)
     problems += found
+    latest = latest_day(researched, today)
     declared = {e.file: e.geometry_type for e in entries}
     features: dict[str, Feature] = {}
     layers: dict[str, gpd.GeoDataFrame] = {}
@@ -302,13 +544,14 @@ def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Probl
         )
     rows = {}
     for name, columns in TABLE_COLUMNS.items():
-        rows[name], found = read_table(root / name, columns)
+        rows[name], found = read_table(root / name, columns, root=root)
         problems += found
     zones, found = tables.read_zones(rows["zones.csv"], features)
     problems += found
     actors, found = tables.read_actors(rows["actors.csv"])
     problems += found
-    sources, found = tables.read_sources(rows["sources.csv"])
+    # Sources are published before and checked during the research: its date bounds theirs.
+    sources, found = tables.read_sources(rows["sources.csv"], today=latest_day(researched, None))
     problems += found
     agreement_ids = frozenset(row["id"] for _, row in rows["agreements.csv"])
     facts, found = tables.read_facts(
@@ -316,7 +559,7 @@ def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Probl
         zones=zones,
         actors=actors,
         sources=sources,
-        today=today,
+        today=latest,
         agreement_ids=agreement_ids,
     )
     problems += found
@@ -328,7 +571,7 @@ def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Probl
         actors=actors,
         facts=by_id,
         sources=sources,
-        today=today,
+        today=latest,
     )
     problems += found
     timeline = Timeline(
@@ -343,7 +586,7 @@ def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Probl
         features=features,
         facts=timeline.by_id,
         sources=sources,
-        today=today,
+        today=latest,
     )
     problems += found
     figures, found = tables.read_figures(rows["reported_figures.csv"], zones=zones, facts=timeline.by_id)
@@ -352,7 +595,7 @@ def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Probl
         rows_named = ", ".join(f"line {f.line} ({f.id})" for f in c.facts)
         problems.append(Problem("timeline.csv", rows_named, c.field, "", "contradiction: " + c.message))
     if problems:
-        return problems, None
+        return list(dict.fromkeys(problems)), None  # a file two checks could not read, named once
     bundle = Bundle(
         root=root,
         files=tuple(entries),
@@ -394,35 +637,65 @@ def write_manifest(root: Path) -> list[str]:
     """Refresh checksums, counts and geometry types in ``manifest.json`` after an edit.
 
     Titles, licences and sources are kept; a new data file gets an entry to fill in. Returns
-    one line per entry that changed.
+    one line per entry that changed. Files are read like the loaders read them; the manifest is
+    written whole or not at all, and never through a symbolic link (:func:`geo.io.write_atomic`).
+
+    Raises
+    ------
+    ValidationError
+        The manifest cannot be read as one, or a data file cannot be read: nothing is written.
+    OSError
+        The folder cannot be listed or written (missing, no permission, disk full).
     """
+    root = Path(root)
     path = root / MANIFEST
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    entries: dict[str, dict[str, Any]] = {e["file"]: e for e in data.get("files", [])}
-    changed: list[str] = []
     names = [*GEOJSON_FILES, *TABLE_COLUMNS]
     names += sorted(
         p.name
         for p in root.iterdir()
         if p.suffix in DATA_SUFFIXES and p.name != MANIFEST and p.name not in names
     )
+    data: Any = {}
+    if os.path.lexists(path):
+        data, problems = read_json(path, root=root)
+        if data is None:
+            raise ValidationError(problems)
+    files = _get(data, "files") if isinstance(data, dict) and "files" in data else []
+    if not isinstance(data, dict) or not isinstance(files, list):
+        raise ValidationError([Problem(MANIFEST, "", "files", "", "must be an object with a list 'files'")])
+    entries: dict[str, dict[str, Any]] = {}
+    problems = []
+    for i, e in enumerate(files, start=1):
+        if isinstance(e, dict) and isinstance(e.get("file"), str):
+            entries[e["file"]] = e
+        else:
+            problems.append(Problem(MANIFEST, f"entry {i}", "file", "", "must be an object naming its file"))
+    changed: list[str] = []
     for name in names:
         file = root / name
-        if not file.is_file():
+        if not os.path.lexists(file):
+            continue
+        raw, found = read_bytes(file, root=root)
+        if raw is None:
+            problems += found
             continue
         old = dict(entries.get(name, {}))
         entry = {k: old.get(k, "") for k in MANIFEST_KEYS}
         entry["file"] = name
         entry["kind"] = "geojson" if file.suffix == ".geojson" else "table"
-        entry["count"] = count_items(file)
-        entry["sha256"] = sha256_of(file)
+        entry["count"] = count_items_in(name, raw)
+        entry["sha256"] = hashlib.sha256(raw).hexdigest()
+        entry["geometry_type"] = None
         if file.suffix == ".geojson":
-            entry["geometry_type"] = _geometry_type(file)
-        else:
-            entry["geometry_type"] = None
+            text = raw.decode("utf-8-sig", errors="replace")
+            entry["geometry_type"] = _geometry_type(parse_json(name, text)[0])
         if entry != old:
             changed.append(f"{name}: count {entry['count']}, sha256 {entry['sha256'][:16]}...")
         entries[name] = entry
+    if problems:
+        raise ValidationError(problems)
     data["files"] = [entries[n] for n in names if n in entries]
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_atomic(
+        path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8", "backslashreplace")
+    )
     return changed
