@@ -19,7 +19,7 @@ from typing import TextIO, cast
 from geo import report
 from geo._errors import DateError, ValidationError
 from geo.bundle import Bundle
-from geo.io import parse_day
+from geo.io import parse_day, write_atomic
 from geo.settings import DEFAULT_LAYERS_DIR
 from geo.terminal import SafeWriter
 from geo.validate import freshness_warnings, inspect_layers, write_manifest
@@ -119,10 +119,8 @@ def _export(bundle: Bundle, args: argparse.Namespace) -> int:
             print("error: " + t(w.key, value=w.value[:80]).split(";")[0], file=sys.stderr)
         return EXIT_USAGE
     page = map_html(bundle, view=view).encode("utf-8")
-    part = args.out.with_name(args.out.name + ".part")
     try:
-        part.write_bytes(page)
-        part.replace(args.out)  # atomic: never half a file where the map was
+        write_atomic(args.out, page)  # never half a file where the map was, never through a link
     except OSError as e:
         print(f"error: cannot write {args.out}: {e.strerror}", file=sys.stderr)
         return EXIT_USAGE

@@ -123,7 +123,12 @@ def read_bytes(path: Path, *, root: Path | None = None) -> tuple[bytes | None, l
 
 
 def decode_text(name: str, data: bytes) -> tuple[str | None, list[Problem]]:
-    """UTF-8 text (a leading BOM allowed), or a problem naming the first bad byte."""
+    """UTF-8 text (a leading BOM allowed), or a problem naming the first bad byte.
+
+    Bytes that did not come through :func:`read_bytes` (an upload) meet the size limit here.
+    """
+    if len(data) > settings.MAX_FILE_BYTES:
+        return None, [Problem(name, "", "", "", _too_large(f"{len(data):,}", settings.MAX_FILE_BYTES))]
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as e:

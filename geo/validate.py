@@ -503,8 +503,8 @@ def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Probl
     """
     root = Path(root)
     try:
-        folder = os.path.isdir(root) and os.listdir(root) is not None
-    except OSError as e:
+        folder = root.is_dir()
+    except OSError as e:  # not even allowed to look
         return [Problem(str(root), "", "", "", f"cannot be read ({e.strerror})")], None
     if not folder:
         return [Problem(str(root), "", "", "", "is not a folder")], None

@@ -393,3 +393,22 @@ def test_json_output_escapes_them_and_keeps_the_text(layers_copy: LayersCopy) ->
     assert r.returncode == 0
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", r.stdout)
     assert json.loads(r.stdout)["facts"]["T018"]["summary"] == "The IDF said " + HOSTILE + " ציר"
+
+
+def test_the_readme_states_the_limits_the_code_enforces() -> None:
+    from geo import settings
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| ([^|]+?) \| ([^|]+?) \|$", readme, re.MULTILINE))
+    assert rows["size of a file"] == f"{settings.MAX_FILE_BYTES // 1_000_000} MB"
+    assert rows["nesting of JSON"] == f"{settings.MAX_JSON_DEPTH} levels"
+    assert rows["features in a GeoJSON file"] == f"{settings.MAX_FEATURES:,}"
+    assert rows["vertices"] == (
+        f"{settings.MAX_VERTICES_PER_FEATURE:,} in a feature, {settings.MAX_VERTICES_PER_FILE:,} in a file"
+    )
+    assert rows["characters in a CSV cell or a property's text"] == f"{settings.MAX_FIELD_CHARS:,}"
+    assert rows["rows in a CSV file"] == f"{settings.MAX_TABLE_ROWS:,}"
+    lon, lat = settings.REGION_LON, settings.REGION_LAT
+    assert f"longitude {lon[0]:g} to {lon[1]:g} and latitude {lat[0]:g} to {lat[1]:g}" in " ".join(
+        readme.split()
+    )
