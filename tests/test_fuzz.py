@@ -64,6 +64,9 @@ def nested(depth: int) -> st.SearchStrategy[Any]:
     return inner
 
 
+property_names = st.sampled_from(
+    ["id", "name", "kind", "source", "quality", "name_ar", "name_he", "geometry"]
+) | st.text(max_size=5)
 geometries = (
     st.fixed_dictionaries({"type": geometry_types, "coordinates": st.integers(0, 3).flatmap(nested)})
     | json_values
@@ -73,8 +76,7 @@ features = st.fixed_dictionaries(
         "type": st.sampled_from(["Feature", "feature"]),
         "geometry": geometries,
         "properties": st.dictionaries(
-            st.sampled_from(["id", "name", "kind", "source", "quality", "name_ar", "name_he"])
-            | st.text(max_size=5),
+            property_names,
             json_values,
             max_size=8,
         )
@@ -96,6 +98,9 @@ def mutated(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     """A real layer with a few of its positions swapped, dropped, moved or replaced."""
     name = draw(st.sampled_from(sorted(REAL)))
     data = {"type": "FeatureCollection", "features": json.loads(json.dumps(REAL[name]))}
+    for _ in range(draw(st.integers(0, 2))):
+        feature = draw(st.sampled_from(data["features"]))
+        feature["properties"][draw(property_names)] = draw(json_values)
     for _ in range(draw(st.integers(0, 3))):
         feature = draw(st.sampled_from(data["features"]))
         coords = feature["geometry"]["coordinates"]
@@ -221,6 +226,17 @@ csv_documents = st.builds(
 )
 
 
+@FUZZ
+@given(geometry=geometries | st.fixed_dictionaries({"type": json_values, "coordinates": json_values}))
+def test_check_geometry_counts_or_names_the_problem(geometry: Any) -> None:
+    from geo.geojson import check_geometry
+
+    count, found = check_geometry(geometry)
+    assert count >= 0
+    for field, value, message in found:
+        assert field.startswith("geometry") and isinstance(value, str) and message
+
+
 @SLOW
 @given(
     name=st.sampled_from(["timeline.csv", "places.geojson", "manifest.json", "zones.csv", "sources.csv"]),
@@ -261,6 +277,23 @@ def test_any_cell_edit_gives_problems_or_a_bundle_that_answers(
             from geo import report
 
             json.dumps(report.state_dict(bundle, day))
+
+
+@SLOW
+@given(layer=mutated(), day=st.dates(date(2000, 1, 1), date(2030, 1, 1)))
+def test_a_broken_real_layer_gives_problems_or_a_bundle_that_answers(
+    shared: LayersCopy, layer: tuple[str, dict[str, Any]], day: date
+) -> None:
+    name, data = layer
+    with restored(shared.root):
+        shared.write_geojson(name, data)  # with a fresh manifest: only the layer is wrong
+        found, bundle = geo.inspect_layers(shared.root, today=TODAY)
+        assert_only_problems(found)
+        if bundle is not None:
+            from geo import report
+
+            json.dumps(report.state_dict(bundle, day))
+            report.state_text(bundle, day)
 
 
 # ---- the timeline ---------------------------------------------------------------------------

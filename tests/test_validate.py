@@ -209,6 +209,10 @@ CASES: dict[str, tuple[Mutation, list[str]]] = {
         _feature("places.geojson", 0, _set("geometry", {"type": "GeometryCollection", "geometries": []})),
         ["places.geojson", "feature 1 (rafah_crossing)", "geometry.type='GeometryCollection'"],
     ),
+    "geojson-property-named-geometry": (
+        _feature("places.geojson", 0, _set("properties.geometry", "here")),
+        ["places.geojson", "feature 1 (rafah_crossing)", "field geometry", "a property may not take it"],
+    ),
     "geojson-huge-string": (
         _feature("places.geojson", 0, _set("properties.note", "x" * 200_000)),
         ["places.geojson", "feature 1 (rafah_crossing)", "field note", "200,000 characters", "limit"],
