@@ -60,8 +60,9 @@ def _reason(e: BaseException) -> str:
     return (e.strerror if isinstance(e, OSError) else None) or str(e) or type(e).__name__
 
 
-def _too_large(size: str, limit: int) -> str:
-    return f"is larger than the limit of {limit:,} bytes ({size} bytes): not read"
+def _too_large(size: int | None, limit: int) -> str:
+    found = "" if size is None else f" ({size:,} bytes)"
+    return f"is larger than the limit of {limit:,} bytes{found}: not read"
 
 
 def read_bytes(path: Path, *, root: Path | None = None) -> tuple[bytes | None, list[Problem]]:
@@ -99,7 +100,7 @@ def read_bytes(path: Path, *, root: Path | None = None) -> tuple[bytes | None, l
     if not stat.S_ISREG(st.st_mode):
         return refuse(f"is {_kind(st.st_mode)}, not a regular file: not read")
     if st.st_size > limit:
-        return refuse(_too_large(f"{st.st_size:,}", limit))
+        return refuse(_too_large(st.st_size, limit))
     chunks: list[bytes] = []
     size = 0
     try:
@@ -118,7 +119,7 @@ def read_bytes(path: Path, *, root: Path | None = None) -> tuple[bytes | None, l
     except OSError as e:
         return refuse(f"cannot be read ({_reason(e)})")
     if size > limit:  # it grew since the look above
-        return refuse(_too_large("more than that", limit))
+        return refuse(_too_large(None, limit))
     return b"".join(chunks), []
 
 
@@ -128,7 +129,7 @@ def decode_text(name: str, data: bytes) -> tuple[str | None, list[Problem]]:
     Bytes that did not come through :func:`read_bytes` (an upload) meet the size limit here.
     """
     if len(data) > settings.MAX_FILE_BYTES:
-        return None, [Problem(name, "", "", "", _too_large(f"{len(data):,}", settings.MAX_FILE_BYTES))]
+        return None, [Problem(name, "", "", "", _too_large(len(data), settings.MAX_FILE_BYTES))]
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as e:
