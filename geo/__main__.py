@@ -3,9 +3,13 @@
 import os
 import sys
 
-from geo.cli import main
-
 try:
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a letter gets \uXXXX
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    from geo.cli import main
+
     code = main()
     sys.stdout.flush()
 except BrokenPipeError:
@@ -13,4 +17,6 @@ except BrokenPipeError:
     # ours. Point stdout at devnull so the interpreter's final flush does not raise again.
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     code = 0
+except KeyboardInterrupt:  # Ctrl-C, even while the libraries load: quietly, as shells expect
+    code = 130
 sys.exit(code)

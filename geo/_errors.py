@@ -31,15 +31,19 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        value = self.value if len(self.value) <= 80 else self.value[:77] + "..."
+        value, field = _shorten(self.value), _shorten(self.field)
         parts = [self.file]
         if self.where:
             parts.append(self.where)
-        if self.field:
-            parts.append(f"field {self.field}={value!r}" if self.value else f"field {self.field}")
+        if field:
+            parts.append(f"field {field}={value!r}" if self.value else f"field {field}")
         line = ": ".join([", ".join(parts), self.message])
         # One problem, one line: hostile values may carry newlines or control characters.
         return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in line)
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 class GeoError(Exception):

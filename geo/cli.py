@@ -1,25 +1,47 @@
-"""The ``python -m geo`` command: validate, state, diff, manifest, export, snapshot."""
+"""The ``python -m geo`` command: validate, state, diff, manifest, export, snapshot.
+
+Whatever happens, the command ends with a message and an exit code, never a traceback (see
+:data:`EPILOG`); text from the data reaches the terminal escaped (:mod:`geo.terminal`).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
+import traceback
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TextIO, cast
 
 from geo import report, urlstate
 from geo._errors import DateError, ValidationError
 from geo.bundle import Bundle
-from geo.io import parse_day
+from geo.io import parse_day, write_atomic
 from geo.lessons import lesson_warnings
 from geo.settings import DEFAULT_LAYERS_DIR
+from geo.terminal import SafeWriter
 from geo.urlstate import View
 from geo.validate import freshness_warnings, inspect_layers, write_manifest
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EPILOG = """\
+exit codes:
+  0    success
+  1    the data has problems, one a line (on stdout for validate, else on stderr): file,
+       row or feature, field and value; a file that is missing, unreadable, too large, a
+       named pipe or device, or a link out of the layers folder is such a problem
+  2    usage or input/output error: a malformed option or date, a folder that does not
+       exist, a file that cannot be written (no permission, disk full)
+  3    internal error: a bug; please report it with the command you ran
+  130  interrupted (Ctrl-C)
+
+Text from the data is printed with control characters, terminal escape sequences and
+bidi overrides shown escaped (\\x1b, \\u202e); the --json output escapes them too.
+"""
 
 
 def _day_arg(value: str) -> date:
@@ -33,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m geo",
         description="Gaza Corridors Map data: check the layers and ask what held on a date.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check a layers folder; exit 0 when clean")
@@ -139,10 +163,8 @@ def _export(bundle: Bundle, args: argparse.Namespace) -> int:
             print("error: " + t(w.key, value=w.value[:80]).split(";")[0], file=sys.stderr)
         return EXIT_USAGE
     page = map_html(bundle, view=view, date_range=date_range).encode("utf-8")
-    part = args.out.with_name(args.out.name + ".part")
     try:
-        part.write_bytes(page)
-        part.replace(args.out)  # atomic: never half a file where the map was
+        write_atomic(args.out, page)  # never half a file where the map was, never through a link
     except OSError as e:
         print(f"error: cannot write {args.out}: {e.strerror}", file=sys.stderr)
         return EXIT_USAGE
@@ -168,13 +190,10 @@ def _view(bundle: Bundle, args: argparse.Namespace) -> tuple[View | None, list[s
 
 
 def _write(out: Path, data: bytes) -> str | None:
-    """Write atomically (never half a file where the last one was); the error, if any."""
-    part = out.with_name(out.name + ".part")
+    """Write atomically (never half a file, never through a link); the error, if any."""
     try:
-        part.write_bytes(data)
-        part.replace(out)
+        write_atomic(out, data)
     except OSError as e:
-        part.unlink(missing_ok=True)
         return f"cannot write {out}: {e.strerror}"
     return None
 
@@ -229,7 +248,51 @@ def _snapshot(bundle: Bundle, args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code (the codes are in :data:`EPILOG`).
+
+    Errors end in one line on stderr, never a traceback; a closed pipe (``| head``) is left to
+    ``geo/__main__.py``. While the command runs, stdout and stderr escape unsafe characters.
+    """
     args = build_parser().parse_args(argv)
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout = cast(TextIO, SafeWriter(stdout, json=bool(getattr(args, "json", False))))
+    sys.stderr = cast(TextIO, SafeWriter(stderr))
+    try:
+        folder = getattr(args, "dir", None) or getattr(args, "layers", None)
+        if folder is not None and not os.path.isdir(folder):
+            print(f"error: {folder}: no such folder", file=sys.stderr)
+            return EXIT_USAGE
+        return _command(args)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        raise
+    except ValidationError as e:
+        for p in e.problems:
+            print(p, file=sys.stderr)
+        print(f"{len(e.problems)} problem(s): nothing was changed", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except DateError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as e:
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"error: {where}{e.strerror or e}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as e:  # noqa: BLE001 - the last guard: a bug gets a line, not a traceback
+        frame = traceback.extract_tb(e.__traceback__)[-1]
+        at = f"{Path(frame.filename).name}:{frame.lineno}"
+        print(
+            f"error: internal error ({type(e).__name__}: {e}, at {at}); "
+            "this is a bug: please report it with the command you ran",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _command(args: argparse.Namespace) -> int:
     out = sys.stdout
     try:
         if args.command == "validate":
@@ -274,6 +337,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(report.diff_text(bundle, args.start, args.end), file=out)
         return EXIT_OK
     except ValidationError as e:
+        if args.command == "manifest":
+            raise  # main() says that nothing was written
         for p in e.problems:
             print(p, file=sys.stderr)
         print(f"{len(e.problems)} problem(s): run 'python -m geo validate {args.layers}'", file=sys.stderr)

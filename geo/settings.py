@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Final, Literal
 
@@ -112,3 +113,30 @@ LESSON_TEXT_MAX: Final = 600
 """Longest caption or lesson summary, in characters."""
 FEATURE_REQUIRED: Final = ("id", "name", "kind", "source", "quality")
 PLACE_REQUIRED: Final = ("name_ar", "name_he")
+
+# What a layers folder may hold. Folders, links and uploads come from anyone: every file is read
+# through geo.io.read_bytes, which enforces these limits and names the file, row and field.
+MAX_FILE_BYTES: Final = 20_000_000
+"""A data file larger than this is not read (20 MB: the vertex limit below is about 10 MB)."""
+MAX_JSON_DEPTH: Final = 32
+"""JSON nested deeper than this is refused before parsing (a MultiPolygon layer needs 7)."""
+MAX_FEATURES: Final = 10_000
+"""Features in one GeoJSON file (the bundled files hold at most a few dozen)."""
+MAX_VERTICES_PER_FEATURE: Final = 50_000
+MAX_VERTICES_PER_FILE: Final = 250_000
+MAX_FIELD_CHARS: Final = 10_000
+"""Characters in one CSV cell or one GeoJSON property string."""
+MAX_TABLE_ROWS: Final = 20_000
+"""Data rows in one CSV file."""
+
+REGION_LON: Final = (33.0, 36.0)
+"""Longitudes a position may take: the strip and its neighbours (the map's own bounds)."""
+REGION_LAT: Final = (30.0, 33.0)
+"""Latitudes a position may take. The two ranges do not overlap, so swapped axes are caught."""
+
+EARLIEST_DAY: Final = date(1900, 1, 1)
+"""A date before this is a typo."""
+LATEST_DAY: Final = date(2100, 1, 1)
+"""A date after this is a typo, whatever the manifest says (the last guard against 9999-12-31)."""
+DATE_MARGIN_DAYS: Final = 1
+"""A date may be this many days after the day of the check: the data's day may be ahead of ours."""

@@ -122,7 +122,13 @@ class _Rows:
             self.add(where, field, row[field], f"is before {EARLIEST}: probably a typo")
             return None
         if today is not None and parsed > today:
-            self.add(where, field, row[field], f"is in the future (today is {today})")
+            self.add(
+                where,
+                field,
+                row[field],
+                f"is after {today}, the latest date allowed: nothing may be dated after the "
+                "research (manifest.json's 'researched'), nor more than a day after today",
+            )
             return None
         return parsed
 
@@ -200,7 +206,7 @@ def read_actors(rows: list[Row]) -> tuple[dict[str, Actor], list[Problem]]:
     return actors, c.problems
 
 
-def read_sources(rows: list[Row]) -> tuple[dict[str, Source], list[Problem]]:
+def read_sources(rows: list[Row], *, today: date | None = None) -> tuple[dict[str, Source], list[Problem]]:
     c = _Rows("sources.csv")
     sources: dict[str, Source] = {}
     seen: set[str] = set()
@@ -220,8 +226,8 @@ def read_sources(rows: list[Row]) -> tuple[dict[str, Source], list[Problem]]:
         elif not row["note"]:
             c.add(w, "url", "", "is required; if it was not recorded, say so in the note column")
             ok = False
-        published = c.day(w, row, "published", optional=True)
-        checked = c.day(w, row, "checked", optional=True)
+        published = c.day(w, row, "published", optional=True, today=today)
+        checked = c.day(w, row, "checked", optional=True, today=today)
         ok &= not (row["published"] and published is None) and not (row["checked"] and checked is None)
         if ok:
             sources[row["id"]] = Source(
@@ -249,7 +255,7 @@ def read_facts(
         ok &= c.choice(w, row, "date_precision", PRECISIONS)
         precision = row["date_precision"] if row["date_precision"] in PRECISIONS else "day"
         start = c.day(w, row, "date", precision=precision, today=today)
-        end = c.day(w, row, "end_date", optional=True)
+        end = c.day(w, row, "end_date", optional=True, today=today)
         ok &= start is not None and not (row["end_date"] and end is None)
         if start is not None and end is not None and end <= start:
             c.add(w, "end_date", row["end_date"], f"must be after date {row['date']} (end is exclusive)")

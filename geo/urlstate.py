@@ -14,11 +14,12 @@ from datetime import date
 
 from geo._errors import DateError
 from geo.io import parse_day
+from geo.settings import REGION_LAT, REGION_LON
 
 OVERLAYS = ("presence", "demands")
 NO_OVERLAYS = "none"
-LAT_RANGE = (30.0, 33.0)
-LON_RANGE = (33.0, 36.0)
+LAT_RANGE = REGION_LAT  # the map's view stays in the region the layers may cover
+LON_RANGE = REGION_LON
 ZOOM_RANGE = (6.0, 18.0)
 MAX_STEP = 1000
 

@@ -6,31 +6,44 @@ data; :func:`geo.load_bundle` raises :class:`~geo.ValidationError` when there is
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-import shapely
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
-from geo import tables
-from geo._errors import Problem
+from geo import settings, tables
+from geo._errors import DateError, Problem, ValidationError
 from geo.bundle import Bundle
 from geo.contradictions import contradictions
-from geo.io import count_items, layer_frame, read_json, read_table, sha256_of
+from geo.geojson import RINGS_AT, check_geometry, longest_string
+from geo.io import (
+    count_items_in,
+    layer_frame,
+    parse_day,
+    parse_json,
+    read_bytes,
+    read_json,
+    read_table,
+    write_atomic,
+)
 from geo.lessons import load_lessons
 from geo.model import Feature, LayerFile
 from geo.settings import (
+    DATE_MARGIN_DAYS,
+    EARLIEST_DAY,
     FEATURE_QUALITIES,
     FEATURE_REQUIRED,
     GEOJSON_FILES,
+    LATEST_DAY,
     LESSONS_DIR,
     MANIFEST,
     PLACE_REQUIRED,
@@ -69,25 +82,13 @@ def check_manifest(root: Path) -> tuple[list[LayerFile], date | None, list[Probl
     in it (neither here nor in :func:`write_manifest`): a lesson holds no data, only references
     into it, which :func:`geo.lessons.load_lessons` checks on every load.
     """
-    data, problems = read_json(root / MANIFEST)
+    data, problems = read_json(root / MANIFEST, root=root)
     if data is None:
         return [], None, problems
     if not isinstance(data, dict) or not isinstance(data.get("files"), list):
         return [], None, [Problem(MANIFEST, "", "files", "", "must be an object with a list 'files'")]
-    researched = None
-    if data.get("researched"):
-        try:
-            researched = date.fromisoformat(str(data["researched"]))
-        except ValueError:
-            problems.append(
-                Problem(
-                    MANIFEST,
-                    "",
-                    "researched",
-                    str(data["researched"]),
-                    "is not a date in the form YYYY-MM-DD",
-                )
-            )
+    researched, found = _researched(data.get("researched"))
+    problems += found
     entries: list[LayerFile] = []
     for i, entry in enumerate(data["files"], start=1):
         where = f"entry {i}" + (f" ({entry.get('file')})" if isinstance(entry, dict) else "")
@@ -112,10 +113,14 @@ def check_manifest(root: Path) -> tuple[list[LayerFile], date | None, list[Probl
                 )
             )
             continue
-        if Path(name).name != name or not path.is_file():
+        if Path(name).name != name or name in ("", ".", "..") or not os.path.lexists(path):
             problems.append(Problem(MANIFEST, where, "file", name, "names no file in the layers folder"))
             continue
-        actual = sha256_of(path)
+        raw, found = read_bytes(path, root=root)
+        if raw is None:
+            problems += found
+            continue
+        actual = hashlib.sha256(raw).hexdigest()
         if actual != entry["sha256"]:
             problems.append(
                 Problem(
@@ -127,7 +132,7 @@ def check_manifest(root: Path) -> tuple[list[LayerFile], date | None, list[Probl
                     "if the change is meant, run 'python -m geo manifest'",
                 )
             )
-        count = count_items(path)
+        count = count_items_in(name, raw)
         if count >= 0 and count != entry["count"]:
             problems.append(Problem(MANIFEST, where, "count", str(entry["count"]), f"the file holds {count}"))
         entries.append(
@@ -147,10 +152,60 @@ def check_manifest(root: Path) -> tuple[list[LayerFile], date | None, list[Probl
     for name in [*GEOJSON_FILES, *TABLE_COLUMNS]:
         if name not in listed:
             problems.append(Problem(MANIFEST, "", "files", name, "a required layer is not listed"))
-    for path in sorted(root.iterdir()):
+    try:
+        present = sorted(root.iterdir())
+    except OSError as e:
+        problems.append(Problem(str(root), "", "", "", f"cannot be listed ({e.strerror})"))
+        present = []
+    for path in present:
         if path.suffix in DATA_SUFFIXES and path.name != MANIFEST and path.name not in listed:
             problems.append(Problem(path.name, "", "", "", "data file not listed in manifest.json"))
     return entries, researched, problems
+
+
+def _researched(value: Any) -> tuple[date | None, list[Problem]]:
+    """The manifest's ``researched`` date: required, since no date in the data may follow it."""
+    if not value:
+        return None, [
+            Problem(
+                MANIFEST,
+                "",
+                "researched",
+                "",
+                "is required: the day the data was last researched (YYYY-MM-DD); nothing may be dated later",
+            )
+        ]
+    try:
+        day = parse_day(str(value))
+    except DateError:
+        return None, [Problem(MANIFEST, "", "researched", str(value), "is not a date in the form YYYY-MM-DD")]
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        return None, [
+            Problem(
+                MANIFEST, "", "researched", str(value), f"must lie between {EARLIEST_DAY} and {LATEST_DAY}"
+            )
+        ]
+    return day, []
+
+
+def latest_day(researched: date | None, today: date | None) -> date:
+    """The last day any date in the tables may name.
+
+    No date may follow the day the data was researched (``researched`` in ``manifest.json``), nor
+    the day of the check (``today``, with :data:`~geo.settings.DATE_MARGIN_DAYS` for time zones),
+    nor :data:`~geo.settings.LATEST_DAY` whatever the manifest says.
+
+    >>> latest_day(date(2026, 12, 2), date(2026, 12, 30)), latest_day(None, date(2026, 12, 30))
+    (datetime.date(2026, 12, 2), datetime.date(2026, 12, 31))
+    >>> latest_day(None, None)
+    datetime.date(2100, 1, 1)
+    """
+    days = [LATEST_DAY]
+    if researched is not None:
+        days.append(researched)
+    if today is not None:
+        days.append(today + timedelta(days=DATE_MARGIN_DAYS))
+    return min(days)
 
 
 def check_geojson(
@@ -160,9 +215,17 @@ def check_geojson(
 
     Returns the GeoJSON features that pass, for :func:`geo.io.layer_frame` to load.
     """
-    data, problems = read_json(root / name)
+    data, problems = read_json(root / name, root=root)
     if data is None:
         return [], problems
+    return check_features(name, data, types, declared)
+
+
+def check_features(
+    name: str, data: Any, types: tuple[str, ...], declared: str | None
+) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """:func:`check_geojson` of parsed JSON: what any GeoJSON, however it came, must pass."""
+    problems: list[Problem] = []
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         return [], [Problem(name, "", "type", str(_get(data, "type")), "must be a FeatureCollection")]
     crs = data.get("crs")
@@ -178,7 +241,19 @@ def check_geojson(
     raw = data.get("features")
     if not isinstance(raw, list):
         return [], [*problems, Problem(name, "", "features", "", "must be a list")]
+    if len(raw) > settings.MAX_FEATURES:
+        return [], [
+            *problems,
+            Problem(
+                name,
+                "",
+                "features",
+                f"{len(raw)}",
+                f"more features than the limit of {settings.MAX_FEATURES:,}: not read",
+            ),
+        ]
     features: list[dict[str, Any]] = []
+    vertices = 0
     for i, item in enumerate(raw, start=1):
         props = _get(item, "properties")
         fid = str(props.get("id", "")) if isinstance(props, dict) else ""
@@ -186,43 +261,64 @@ def check_geojson(
         if not isinstance(item, dict) or item.get("type") != "Feature" or not isinstance(props, dict):
             problems.append(Problem(name, where, "type", "", "must be a Feature with properties"))
             continue
-        try:
-            geom = shape(item.get("geometry"))
-        except Exception as e:  # noqa: BLE001 - shapely raises many types on bad input
-            problems.append(Problem(name, where, "geometry", "", f"cannot be read ({e})"))
-            continue
         ok = True
-        if geom.geom_type not in types or (declared and geom.geom_type != declared):
+        if "geometry" in props:
+            problems.append(
+                Problem(name, where, "geometry", "", "is the shape's own name: a property may not take it")
+            )
+            ok = False
+        for key, value in props.items():
+            length = longest_string(key, value)
+            if length > settings.MAX_FIELD_CHARS:
+                problems.append(
+                    Problem(
+                        name,
+                        where,
+                        str(key),
+                        "",
+                        f"holds a text of {length:,} characters, above the limit of "
+                        f"{settings.MAX_FIELD_CHARS:,}",
+                    )
+                )
+                ok = False
+        geometry = item.get("geometry")
+        kind = str(_get(geometry, "type"))
+        if kind not in types or (declared and kind != declared):
             problems.append(
                 Problem(
                     name,
                     where,
                     "geometry.type",
-                    geom.geom_type,
+                    kind,
                     f"this file holds {declared or ' or '.join(types)} features",
                 )
             )
             ok = False
-        coords = shapely.get_coordinates(geom)
-        if geom.is_empty or not np.isfinite(coords).all():
-            problems.append(Problem(name, where, "geometry", "", "is empty or has non-numeric coordinates"))
-            continue
-        if (
-            not ((coords[:, 0] >= -180) & (coords[:, 0] <= 180)).all()
-            or not ((coords[:, 1] >= -90) & (coords[:, 1] <= 90)).all()
-        ):
-            x, y = coords[0]
+            if kind not in RINGS_AT:  # not a geometry at all: nothing more to read
+                continue
+        count, found = check_geometry(geometry)
+        vertices += count
+        if vertices > settings.MAX_VERTICES_PER_FILE:
             problems.append(
                 Problem(
                     name,
                     where,
-                    "geometry.coordinates",
-                    f"{x}, {y}",
-                    "are not longitude/latitude: store EPSG:4326 (RFC 7946)",
+                    "geometry",
+                    "",
+                    f"the file has more vertices than the limit of {settings.MAX_VERTICES_PER_FILE:,} "
+                    "by this feature: the rest is not read",
                 )
             )
-            ok = False
-        elif not geom.is_valid:
+            return features, problems
+        if found:
+            problems += [Problem(name, where, field, value, message) for field, value, message in found]
+            continue
+        try:
+            geom = shape(geometry)
+        except Exception as e:  # noqa: BLE001 - shapely raises many types on bad input
+            problems.append(Problem(name, where, "geometry", "", f"cannot be read ({e})"))
+            continue
+        if not geom.is_valid:
             problems.append(Problem(name, where, "geometry", "", f"is invalid: {explain_validity(geom)}"))
             ok = False
         required = FEATURE_REQUIRED + (PLACE_REQUIRED if name == "places.geojson" else ())
@@ -264,11 +360,10 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and bool(pd.isna(value)))
 
 
-def _geometry_type(path: Path) -> str | None:
-    """The one geometry type of a GeoJSON file's features, or None if mixed or unreadable."""
-    data, problems = read_json(path)
+def _geometry_type(data: Any) -> str | None:
+    """The one geometry type of a parsed GeoJSON file's features, or None if mixed or unreadable."""
     features = _get(data, "features")
-    if problems or not isinstance(features, list):
+    if not isinstance(features, list):
         return None
     types = {str(_get(_get(f, "geometry"), "type")) for f in features}
     return types.pop() if len(types) == 1 else None
@@ -281,17 +376,23 @@ def _get(obj: Any, key: str) -> Any:
 def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Problem], Bundle | None]:
     """Validate the folder and, if nothing is wrong, build its :class:`~geo.bundle.Bundle`.
 
-    The lessons (``lessons/*.json``) are checked last, against the data, once the data is clean.
-
-    ``today`` enables the check that no fact is dated in the future; it is an argument so that
-    the result never depends on the clock.
+    No date may follow the day the data was researched (``researched`` in ``manifest.json``);
+    ``today``, when given, also refuses dates after it (see :func:`latest_day`). It is an
+    argument so that the result never depends on the clock. Every file is read through
+    :func:`geo.io.read_bytes`, with its limits. The lessons (``lessons/*.json``) are checked
+    last, against the data, once the data is clean.
     """
     root = Path(root)
-    if not root.is_dir():
+    try:
+        folder = root.is_dir()
+    except OSError as e:  # not even allowed to look
+        return [Problem(str(root), "", "", "", f"cannot be read ({e.strerror})")], None
+    if not folder:
         return [Problem(str(root), "", "", "", "is not a folder")], None
     problems: list[Problem] = []
     entries, researched, found = check_manifest(root)
     problems += found
+    latest = latest_day(researched, today)
     declared = {e.file: e.geometry_type for e in entries}
     features: dict[str, Feature] = {}
     layers: dict[str, gpd.GeoDataFrame] = {}
@@ -324,13 +425,14 @@ def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Probl
         )
     rows = {}
     for name, columns in TABLE_COLUMNS.items():
-        rows[name], found = read_table(root / name, columns)
+        rows[name], found = read_table(root / name, columns, root=root)
         problems += found
     zones, found = tables.read_zones(rows["zones.csv"], features)
     problems += found
     actors, found = tables.read_actors(rows["actors.csv"])
     problems += found
-    sources, found = tables.read_sources(rows["sources.csv"])
+    # Sources are published before and checked during the research: its date bounds theirs.
+    sources, found = tables.read_sources(rows["sources.csv"], today=latest_day(researched, None))
     problems += found
     agreement_ids = frozenset(row["id"] for _, row in rows["agreements.csv"])
     facts, found = tables.read_facts(
@@ -338,7 +440,7 @@ def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Probl
         zones=zones,
         actors=actors,
         sources=sources,
-        today=today,
+        today=latest,
         agreement_ids=agreement_ids,
     )
     problems += found
@@ -350,7 +452,7 @@ def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Probl
         actors=actors,
         facts=by_id,
         sources=sources,
-        today=today,
+        today=latest,
     )
     problems += found
     timeline = Timeline(
@@ -365,7 +467,7 @@ def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Probl
         features=features,
         facts=timeline.by_id,
         sources=sources,
-        today=today,
+        today=latest,
     )
     problems += found
     figures, found = tables.read_figures(rows["reported_figures.csv"], zones=zones, facts=timeline.by_id)
@@ -374,7 +476,7 @@ def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Probl
         rows_named = ", ".join(f"line {f.line} ({f.id})" for f in c.facts)
         problems.append(Problem("timeline.csv", rows_named, c.field, "", "contradiction: " + c.message))
     if problems:
-        return problems, None
+        return list(dict.fromkeys(problems)), None  # a file two checks could not read, named once
     bundle = Bundle(
         root=root,
         files=tuple(entries),
@@ -420,35 +522,65 @@ def write_manifest(root: Path) -> list[str]:
 
     Titles, licences and sources are kept; a new data file gets an entry to fill in. Only the
     files at the top of the folder are listed, so ``lessons/`` is left out. Returns one line
-    per entry that changed.
+    per entry that changed. Files are read like the loaders read them; the manifest is written
+    whole or not at all, and never through a symbolic link (:func:`geo.io.write_atomic`).
+
+    Raises
+    ------
+    ValidationError
+        The manifest cannot be read as one, or a data file cannot be read: nothing is written.
+    OSError
+        The folder cannot be listed or written (missing, no permission, disk full).
     """
+    root = Path(root)
     path = root / MANIFEST
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    entries: dict[str, dict[str, Any]] = {e["file"]: e for e in data.get("files", [])}
-    changed: list[str] = []
     names = [*GEOJSON_FILES, *TABLE_COLUMNS]
     names += sorted(
         p.name
         for p in root.iterdir()
         if p.suffix in DATA_SUFFIXES and p.name != MANIFEST and p.name not in names
     )
+    data: Any = {}
+    if os.path.lexists(path):
+        data, problems = read_json(path, root=root)
+        if data is None:
+            raise ValidationError(problems)
+    files = _get(data, "files") if isinstance(data, dict) and "files" in data else []
+    if not isinstance(data, dict) or not isinstance(files, list):
+        raise ValidationError([Problem(MANIFEST, "", "files", "", "must be an object with a list 'files'")])
+    entries: dict[str, dict[str, Any]] = {}
+    problems = []
+    for i, e in enumerate(files, start=1):
+        if isinstance(e, dict) and isinstance(e.get("file"), str):
+            entries[e["file"]] = e
+        else:
+            problems.append(Problem(MANIFEST, f"entry {i}", "file", "", "must be an object naming its file"))
+    changed: list[str] = []
     for name in names:
         file = root / name
-        if not file.is_file():
+        if not os.path.lexists(file):
+            continue
+        raw, found = read_bytes(file, root=root)
+        if raw is None:
+            problems += found
             continue
         old = dict(entries.get(name, {}))
         entry = {k: old.get(k, "") for k in MANIFEST_KEYS}
         entry["file"] = name
         entry["kind"] = "geojson" if file.suffix == ".geojson" else "table"
-        entry["count"] = count_items(file)
-        entry["sha256"] = sha256_of(file)
+        entry["count"] = count_items_in(name, raw)
+        entry["sha256"] = hashlib.sha256(raw).hexdigest()
+        entry["geometry_type"] = None
         if file.suffix == ".geojson":
-            entry["geometry_type"] = _geometry_type(file)
-        else:
-            entry["geometry_type"] = None
+            text = raw.decode("utf-8-sig", errors="replace")
+            entry["geometry_type"] = _geometry_type(parse_json(name, text)[0])
         if entry != old:
             changed.append(f"{name}: count {entry['count']}, sha256 {entry['sha256'][:16]}...")
         entries[name] = entry
+    if problems:
+        raise ValidationError(problems)
     data["files"] = [entries[n] for n in names if n in entries]
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_atomic(
+        path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8", "backslashreplace")
+    )
     return changed

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -16,13 +18,13 @@ from tests.conftest import LayersCopy
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "geo", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
 
@@ -156,3 +158,270 @@ def test_export_can_cover_a_date_range_only(tmp_path: Path, capsys: pytest.Captu
     assert "after --to" in capsys.readouterr().err
     assert main(["export", "--out", str(out), "--to", "2024-03-31", "--date", "2025-01-01"]) == 2
     assert "outside" in capsys.readouterr().err
+
+
+# Never a traceback, never a hang, never a write through a link; text from the data escaped.
+
+
+def assert_clean(r: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback" not in r.stderr and "Error:" not in r.stderr, r.stderr
+
+
+def test_help_documents_the_exit_codes() -> None:
+    r = run("--help")
+    assert r.returncode == 0
+    codes = r.stdout[r.stdout.index("exit codes:") :]
+    for code in ("0 ", "1 ", "2 ", "3 ", "130 "):
+        assert re.search(rf"^  {code}", codes, re.MULTILINE), code
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("validate", "/no/such/folder"),
+        ("manifest", "/no/such/folder"),
+        ("state", "--date", "2024-08-22", "--layers", "/no/such/folder"),
+        ("validate", "README.md"),
+    ],
+)
+def test_a_missing_folder_is_a_usage_error(args: tuple[str, ...]) -> None:
+    r = run(*args)
+    assert r.returncode == 2 and r.stderr.startswith("error: ") and "no such folder" in r.stderr
+    assert_clean(r)
+
+
+def test_a_layer_linked_from_outside_is_not_read(layers_copy: LayersCopy, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.csv"
+    (layers_copy.root / "zones.csv").rename(outside)
+    (layers_copy.root / "zones.csv").symlink_to(outside)
+    r = run("validate", str(layers_copy.root), timeout=20)
+    assert r.returncode == 1
+    assert "zones.csv: is a symbolic link to a file outside the layers folder: not read" in r.stdout
+    assert_clean(r)
+
+
+def test_manifest_never_writes_through_a_link(layers_copy: LayersCopy, tmp_path: Path) -> None:
+    outside = tmp_path / "precious.json"
+    outside.write_bytes((layers_copy.root / "manifest.json").read_bytes())
+    before = outside.read_bytes()
+    (layers_copy.root / "manifest.json").unlink()
+    (layers_copy.root / "manifest.json").symlink_to(outside)
+    r = run("manifest", str(layers_copy.root), timeout=20)
+    assert r.returncode == 1 and "manifest.json: is a symbolic link to a file outside" in r.stderr
+    assert outside.read_bytes() == before
+    assert_clean(r)
+
+
+def test_manifest_replaces_a_link_inside_the_folder_with_a_file(layers_copy: LayersCopy) -> None:
+    kept = layers_copy.root / "kept"
+    kept.mkdir()
+    (layers_copy.root / "manifest.json").rename(kept / "manifest.json")
+    (layers_copy.root / "manifest.json").symlink_to(Path("kept") / "manifest.json")
+    actors = layers_copy.root / "actors.csv"
+    actors.write_text(
+        actors.read_text(encoding="utf-8").replace("Hamas,Hamas,Hamas", "Hamas,Hamas movement,Hamas")
+    )
+    before = (kept / "manifest.json").read_bytes()
+    r = run("manifest", str(layers_copy.root), timeout=20)
+    assert r.returncode == 0 and "actors.csv" in r.stdout
+    assert not (layers_copy.root / "manifest.json").is_symlink()
+    assert (kept / "manifest.json").read_bytes() == before
+    assert run("validate", str(layers_copy.root)).returncode == 0
+
+
+def test_a_named_pipe_does_not_hang_any_command(layers_copy: LayersCopy) -> None:
+    (layers_copy.root / "timeline.csv").unlink()
+    os.mkfifo(layers_copy.root / "timeline.csv")
+    manifest = (layers_copy.root / "manifest.json").read_bytes()
+    for args, stream in [
+        (("validate", str(layers_copy.root)), "stdout"),
+        (("state", "--date", "2024-08-22", "--layers", str(layers_copy.root)), "stderr"),
+        (("manifest", str(layers_copy.root)), "stderr"),
+    ]:
+        r = run(*args, timeout=20)
+        assert r.returncode == 1, args
+        assert "timeline.csv: is a named pipe, not a regular file: not read" in getattr(r, stream)
+        assert_clean(r)
+    assert (layers_copy.root / "manifest.json").read_bytes() == manifest  # nothing written
+
+
+def test_a_device_named_like_a_layer_is_never_read(layers_copy: LayersCopy) -> None:
+    (layers_copy.root / "places.geojson").unlink()
+    (layers_copy.root / "places.geojson").symlink_to("/dev/zero")
+    made = True
+    try:
+        (layers_copy.root / "timeline.csv").unlink()
+        os.mknod(layers_copy.root / "timeline.csv", stat.S_IFCHR | 0o644, os.makedev(1, 5))
+    except OSError:
+        made = False  # without the right to make devices, the link to /dev/zero still counts
+    r = run("validate", str(layers_copy.root), timeout=20)
+    assert r.returncode == 1
+    assert "places.geojson: is a symbolic link to a file outside the layers folder" in r.stdout
+    if made:
+        assert "timeline.csv: is a device, not a regular file: not read" in r.stdout
+    assert_clean(r)
+
+
+def test_bad_layers_are_named_not_raised(layers_copy: LayersCopy) -> None:
+    (layers_copy.root / "borders.geojson").write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    strip = layers_copy.geojson("gaza_strip.geojson")
+    strip["features"][0]["geometry"]["coordinates"][0].pop()  # the ring no longer closes
+    layers_copy.write_geojson("gaza_strip.geojson", strip)
+    places = layers_copy.geojson("places.geojson")
+    x, y = places["features"][0]["geometry"]["coordinates"]
+    places["features"][0]["geometry"]["coordinates"] = [y, x]
+    layers_copy.write_geojson("places.geojson", places)
+    layers_copy.edit_row("sources.csv", "id", "S075", published="")
+    layers_copy.edit_row("timeline.csv", "id", "T080", date="9999-12-31")
+    r = run("validate", str(layers_copy.root), timeout=20)
+    assert r.returncode == 1
+    for expected in (
+        "borders.geojson, line 1 column 33: nested deeper than the limit of 32 levels",
+        "gaza_strip.geojson, feature 1 (gaza_strip), field geometry.coordinates=",
+        "ring 1 is not closed",
+        "places.geojson, feature 1 (rafah_crossing), field geometry.coordinates=",
+        "latitude and longitude look swapped",
+        "field date='9999-12-31': is after",
+    ):
+        assert expected in r.stdout, expected
+    assert_clean(r)
+    s = run("state", "--date", "2024-08-22", "--layers", str(layers_copy.root), timeout=20)
+    assert s.returncode == 1 and s.stdout == "" and "9999-12-31" in s.stderr
+    assert_clean(s)
+
+
+def test_too_many_features_is_a_problem_not_a_wait(
+    layers_copy: LayersCopy, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from geo import settings
+
+    monkeypatch.setattr(settings, "MAX_FEATURES", 3)
+    assert main(["validate", str(layers_copy.root)]) == 1
+    out = capsys.readouterr().out
+    assert "places.geojson, field features='16': more features than the limit of 3: not read" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"{not json", "manifest.json, line 1 column 2: not valid JSON"),
+        (b"[]", "manifest.json, field files: must be an object with a list 'files'"),
+        (b'{"files": [1, {"file": ["x"]}]}', "manifest.json, entry 1, field file: must be an object"),
+        (b"[" * 50_000, "manifest.json, line 1 column 33: nested deeper"),
+    ],
+)
+def test_manifest_on_a_bad_manifest_names_it_and_writes_nothing(
+    layers_copy: LayersCopy, content: bytes, expected: str
+) -> None:
+    (layers_copy.root / "manifest.json").write_bytes(content)
+    r = run("manifest", str(layers_copy.root), timeout=20)
+    assert r.returncode == 1 and expected in r.stderr and "nothing was changed" in r.stderr
+    assert (layers_copy.root / "manifest.json").read_bytes() == content
+    assert_clean(r)
+
+
+def test_a_full_disk_is_an_io_error(
+    layers_copy: LayersCopy, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def disk_full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    assert main(["manifest", str(layers_copy.root)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: {layers_copy.root / 'manifest.json'}: No space left on device\n"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads and writes whatever the permissions")
+def test_permission_denied_is_named(layers_copy: LayersCopy) -> None:
+    (layers_copy.root / "timeline.csv").chmod(0)
+    r = run("validate", str(layers_copy.root), timeout=20)
+    assert r.returncode == 1 and "timeline.csv: cannot be read (Permission denied)" in r.stdout
+    layers_copy.root.chmod(0o555)
+    try:
+        w = run("manifest", str(layers_copy.root), timeout=20)
+    finally:
+        layers_copy.root.chmod(0o755)
+    assert w.returncode in (1, 2) and "Permission denied" in w.stderr
+    assert_clean(w)
+
+
+def test_ctrl_c_exits_130_quietly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import runpy
+
+    import geo.cli
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(geo.cli, "inspect_layers", interrupted)
+    assert main(["validate"]) == 130
+    monkeypatch.setattr(geo.cli, "main", interrupted)  # while the libraries load, too
+    with pytest.raises(SystemExit) as e:
+        runpy.run_module("geo", run_name="__main__")
+    assert e.value.code == 130
+    assert capsys.readouterr().err == ""
+
+
+def test_a_bug_gets_one_line_and_code_3(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from geo import report
+
+    def broken(*args: object) -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(report, "state_text", broken)
+    assert main(["state", "--date", "2024-08-22"]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("error: internal error (RuntimeError: boom, at test_cli.py:")
+    assert err.count("\n") == 1 and "please report it" in err
+
+
+HOSTILE = "\x1b[2J\x1b[31mred\x1b[0m \x9b6n \u202eevil\u202c \x07\x7f\x08"
+
+
+def test_text_from_the_data_is_escaped_on_the_terminal(layers_copy: LayersCopy) -> None:
+    title = "Press briefing " + HOSTILE + " תדריך إحاطة"
+    layers_copy.edit_row("sources.csv", "id", "S017", title=title)
+    layers_copy.edit_row("timeline.csv", "id", "T018", summary="The IDF said " + HOSTILE)
+    outputs = {
+        "state": run("state", "--date", "2024-08-22", "--layers", str(layers_copy.root)),
+        "diff": run("diff", "--from", "2024-05-01", "--to", "2024-06-01", "--layers", str(layers_copy.root)),
+    }
+    for name, r in outputs.items():
+        assert r.returncode == 0, r.stderr
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", r.stdout), name
+    state, diff = outputs["state"].stdout, outputs["diff"].stdout
+    escaped = r"\x1b[2J\x1b[31mred\x1b[0m \x9b6n \u202eevil\u202c \x07\x7f\x08"
+    assert f"Press briefing {escaped} תדריך إحاطة" in state  # Hebrew and Arabic untouched
+    assert f"The IDF said {escaped}" in diff
+
+
+def test_json_output_escapes_them_and_keeps_the_text(layers_copy: LayersCopy) -> None:
+    layers_copy.edit_row("timeline.csv", "id", "T018", summary="The IDF said " + HOSTILE + " ציר")
+    r = run("state", "--date", "2024-08-22", "--json", "--layers", str(layers_copy.root))
+    assert r.returncode == 0
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", r.stdout)
+    assert json.loads(r.stdout)["facts"]["T018"]["summary"] == "The IDF said " + HOSTILE + " ציר"
+
+
+def test_the_readme_states_the_limits_the_code_enforces() -> None:
+    from geo import settings
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| ([^|]+?) \| ([^|]+?) \|$", readme, re.MULTILINE))
+    assert rows["size of a file"] == f"{settings.MAX_FILE_BYTES // 1_000_000} MB"
+    assert rows["nesting of JSON"] == f"{settings.MAX_JSON_DEPTH} levels"
+    assert rows["features in a GeoJSON file"] == f"{settings.MAX_FEATURES:,}"
+    assert rows["vertices"] == (
+        f"{settings.MAX_VERTICES_PER_FEATURE:,} in a feature, {settings.MAX_VERTICES_PER_FILE:,} in a file"
+    )
+    assert rows["characters in a CSV cell or a property's text"] == f"{settings.MAX_FIELD_CHARS:,}"
+    assert rows["rows in a CSV file"] == f"{settings.MAX_TABLE_ROWS:,}"
+    lon, lat = settings.REGION_LON, settings.REGION_LAT
+    assert f"longitude {lon[0]:g} to {lon[1]:g} and latitude {lat[0]:g} to {lat[1]:g}" in " ".join(
+        readme.split()
+    )

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import LayersCopy
+from tests.test_io import deadline
 
 Mutation = Callable[[LayersCopy], None]
 
@@ -169,6 +172,71 @@ CASES: dict[str, tuple[Mutation, list[str]]] = {
         _feature("places.geojson", 1, _set("properties.id", "rafah_crossing")),
         ["places.geojson", "rafah_crossing", "duplicate id"],
     ),
+    "geojson-unclosed-ring": (
+        _feature("gaza_strip.geojson", 0, lambda f: f["geometry"]["coordinates"][0].pop()),
+        ["gaza_strip.geojson", "feature 1 (gaza_strip)", "geometry.coordinates", "ring 1 is not closed"],
+    ),
+    "geojson-swapped-axes": (
+        _feature("places.geojson", 0, _set("geometry.coordinates", [31.25, 34.25])),
+        [
+            "places.geojson",
+            "feature 1 (rafah_crossing)",
+            "'31.25, 34.25'",
+            "latitude and longitude look swapped",
+        ],
+    ),
+    "geojson-swapped-axes-in-a-line": (
+        _feature(
+            "corridor_axes.geojson",
+            0,
+            lambda f: f["geometry"].update(coordinates=[p[::-1] for p in f["geometry"]["coordinates"]]),
+        ),
+        ["corridor_axes.geojson", "feature 1 (netzarim_axis)", "look swapped"],
+    ),
+    "geojson-outside-the-region": (
+        _feature("places.geojson", 0, _set("geometry.coordinates", [2.35, 48.85])),
+        ["places.geojson", "feature 1 (rafah_crossing)", "'2.35, 48.85'", "outside the region"],
+    ),
+    "geojson-line-of-one-position": (
+        _feature("corridor_axes.geojson", 0, _set("geometry.coordinates", [[34.4, 31.4]])),
+        ["corridor_axes.geojson", "feature 1 (netzarim_axis)", "has 1 position(s); it needs 2"],
+    ),
+    "geojson-position-of-one-number": (
+        _feature("places.geojson", 0, _set("geometry.coordinates", [34.4])),
+        ["places.geojson", "feature 1 (rafah_crossing)", "geometry.coordinates='[34.4]'", "cannot be read"],
+    ),
+    "geojson-geometry-collection": (
+        _feature("places.geojson", 0, _set("geometry", {"type": "GeometryCollection", "geometries": []})),
+        ["places.geojson", "feature 1 (rafah_crossing)", "geometry.type='GeometryCollection'"],
+    ),
+    "geojson-property-named-geometry": (
+        _feature("places.geojson", 0, _set("properties.geometry", "here")),
+        ["places.geojson", "feature 1 (rafah_crossing)", "field geometry", "a property may not take it"],
+    ),
+    "geojson-huge-string": (
+        _feature("places.geojson", 0, _set("properties.note", "x" * 200_000)),
+        ["places.geojson", "feature 1 (rafah_crossing)", "field note", "200,000 characters", "limit"],
+    ),
+    "geojson-deep-json": (
+        _write("places.geojson", b"[" * 100_000 + b"]" * 100_000),
+        ["places.geojson", "line 1 column 33", "nested deeper than the limit of 32 levels"],
+    ),
+    "csv-huge-cell": (
+        lambda lc: lc.edit_row("timeline.csv", "id", "T018", summary="y" * 20_000),
+        ["timeline.csv", "line 18 (T018)", "field summary", "20,000 characters", "limit"],
+    ),
+    "csv-cell-beyond-the-csv-module-limit": (
+        lambda lc: lc.edit_row("timeline.csv", "id", "T018", note="z" * 200_000),
+        ["timeline.csv", "a cell is longer than the limit of 10,000 characters"],
+    ),
+    "manifest-without-research-date": (
+        _manifest(lambda d: d.pop("researched")),
+        ["manifest.json", "field researched", "is required"],
+    ),
+    "manifest-research-date-unreadable": (
+        _manifest(lambda d: d.update(researched="2026-12")),
+        ["manifest.json", "field researched='2026-12'", "YYYY-MM-DD"],
+    ),
     # tables: shape
     "csv-missing-column": (
         _write("actors.csv", b"id,name,short,kind,members\nIDF,IDF,IDF,armed_force,\n"),
@@ -182,7 +250,7 @@ CASES: dict[str, tuple[Mutation, list[str]]] = {
                 b"gaza_strip,Gaza Strip,,,outline,gaza_strip,,a,b\n"
             ),
         ),
-        ["zones.csv", "line 2", "has 9 cells, the header has 8"],
+        ["zones.csv", "line 2 (gaza_strip)", "has 9 cells, the header has 8"],
     ),
     "csv-not-utf8": (
         _write("sources.csv", "id,title\nS1,Caf\u00e9\n".encode("latin-1")),
@@ -199,7 +267,7 @@ CASES: dict[str, tuple[Mutation, list[str]]] = {
     ),
     "date-in-future": (
         _t("T080", date="2027-05-28"),
-        ["line 81 (T080)", "date='2027-05-28'", "in the future"],
+        ["line 81 (T080)", "date='2027-05-28'", "after 2026-11-25, the latest date allowed"],
     ),
     "date-end-before-start": (
         _t("T047", end_date="2025-01-01"),
@@ -353,11 +421,54 @@ def test_hostile_strings_stay_on_one_line(layers_copy: LayersCopy) -> None:
     assert "\n" not in problem and "<script>\\nalert(1)" in problem
 
 
-def test_future_check_needs_today(layers_copy: LayersCopy) -> None:
+def test_nothing_may_be_dated_after_the_research_even_without_today(layers_copy: LayersCopy) -> None:
     layers_copy.edit_row("sources.csv", "id", "S075", published="")
-    layers_copy.edit_row("timeline.csv", "id", "T080", date="2027-05-28")
-    assert layers_copy.problems(today=None) == []
-    assert layers_copy.problems(today=date(2026, 11, 24))
+    layers_copy.edit_row("timeline.csv", "id", "T080", date="2026-12-01")
+    assert layers_copy.problems(today=None) == []  # researched 2026-12-02
+    assert any("T080" in p for p in layers_copy.problems(today=date(2026, 11, 24)))
+    layers_copy.edit_row("timeline.csv", "id", "T080", date="2026-12-03")
+    problems = layers_copy.problems(today=None)
+    assert "T080), field date='2026-12-03': is after 2026-12-02" in problems[0]
+
+
+def test_a_fact_dated_9999_12_31_is_refused_and_never_shown(layers_copy: LayersCopy) -> None:
+    import geo
+
+    layers_copy.edit_row("sources.csv", "id", "S075", published="")
+    layers_copy.edit_row("timeline.csv", "id", "T080", date="9999-12-31")
+    for today in (None, date(2026, 11, 24)):
+        problems = layers_copy.problems(today=today)
+        assert any("(T080), field date='9999-12-31': is after" in p for p in problems)
+    with pytest.raises(geo.ValidationError):
+        geo.load_bundle(layers_copy.root)
+
+
+def test_a_forged_research_date_does_not_open_the_far_future(layers_copy: LayersCopy) -> None:
+    layers_copy.edit_row("sources.csv", "id", "S075", published="")
+    layers_copy.edit_row("timeline.csv", "id", "T080", date="9999-12-31")
+    _manifest(lambda d: d.update(researched="9999-12-31"))(layers_copy)
+    problems = layers_copy.problems(today=None)
+    assert any("field researched='9999-12-31'" in p for p in problems)
+    assert any("(T080), field date='9999-12-31': is after 2100-01-01" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "value", "field", "date_value"),
+    [
+        ("timeline.csv", "id", "T007", "end_date", "2030-01-01"),
+        ("sources.csv", "id", "S010", "published", "9999-12-31"),
+        ("sources.csv", "id", "S010", "checked", "2027-01-01"),
+        ("agreement_periods.csv", "agreement", "philadelphi_protocol_2005", "to", "2090-01-01"),
+    ],
+)
+def test_every_date_column_has_the_horizon(
+    layers_copy: LayersCopy, table: str, key: str, value: str, field: str, date_value: str
+) -> None:
+    layers_copy.edit_row(table, key, value, **{field: date_value})
+    problems = layers_copy.problems(today=None)
+    assert any(
+        p.startswith(table) and f"field {field}='{date_value}': is after 2026-12-02" in p for p in problems
+    ), problems
 
 
 @pytest.mark.parametrize("name", ["timeline.csv", "places.geojson", "manifest.json", "zones.csv"])
@@ -416,3 +527,60 @@ def test_a_feature_that_fails_a_check_is_not_loaded(layers_copy: LayersCopy) -> 
     items, problems = check_geojson(layers_copy.root, "borders.geojson", ("LineString",), None)
     assert len(problems) == 1
     assert len(items) == len(layers_copy.geojson("borders.geojson")["features"]) - 1
+
+
+# Reading safely: the layers folder is all that is read, within limits, whatever it holds.
+
+
+def test_a_layer_linked_from_outside_is_not_read(layers_copy: LayersCopy, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.csv"
+    (layers_copy.root / "timeline.csv").rename(outside)  # a good file: following it would pass
+    (layers_copy.root / "timeline.csv").symlink_to(outside)
+    problems = layers_copy.problems()
+    assert "timeline.csv: is a symbolic link to a file outside the layers folder: not read" in problems
+
+
+def test_a_layer_linked_from_inside_the_folder_is_read(layers_copy: LayersCopy) -> None:
+    (layers_copy.root / "kept").mkdir()
+    (layers_copy.root / "zones.csv").rename(layers_copy.root / "kept" / "zones.csv")
+    (layers_copy.root / "zones.csv").symlink_to(Path("kept") / "zones.csv")
+    assert layers_copy.problems() == []
+
+
+def test_a_named_pipe_is_named_once_and_nothing_waits(layers_copy: LayersCopy) -> None:
+    (layers_copy.root / "actors.csv").unlink()
+    os.mkfifo(layers_copy.root / "actors.csv")
+    with deadline(20):
+        problems = layers_copy.problems()
+    assert problems.count("actors.csv: is a named pipe, not a regular file: not read") == 1
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "expected"),
+    [
+        ("MAX_FEATURES", 3, "places.geojson, field features='16': more features than the limit of 3"),
+        (
+            "MAX_VERTICES_PER_FEATURE",
+            10,
+            "gaza_strip.geojson, feature 1 (gaza_strip), field geometry='155': has more vertices than "
+            "the limit of 10 for one feature",
+        ),
+        (
+            "MAX_VERTICES_PER_FILE",
+            100,
+            "borders.geojson, feature 2 (israel_gaza_line), field geometry: the file has more vertices "
+            "than the limit of 100 by this feature",
+        ),
+        ("MAX_TABLE_ROWS", 5, "timeline.csv, line 7 (T006): more rows than the limit of 5"),
+        ("MAX_FILE_BYTES", 20_000, "timeline.csv: is larger than the limit of 20,000 bytes"),
+        ("MAX_FIELD_CHARS", 200, "timeline.csv, line 2 (T001), field summary="),
+    ],
+)
+def test_each_limit_names_the_file_and_the_place(
+    layers_copy: LayersCopy, monkeypatch: pytest.MonkeyPatch, limit: str, value: int, expected: str
+) -> None:
+    from geo import settings
+
+    monkeypatch.setattr(settings, limit, value)
+    problems = layers_copy.problems()
+    assert any(p.startswith(expected) for p in problems), "\n".join(problems)
