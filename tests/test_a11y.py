@@ -55,11 +55,13 @@ def axe_source() -> str:
 def axe(target: Any, source: str) -> list[dict[str, Any]]:
     """Run axe-core's WCAG 2.1 A/AA rules in a Playwright Page or Frame; return the violations.
 
-    The script goes in as inline text, never fetched: the tests block every request outside
-    127.0.0.1, and the map frame (srcdoc) has no URL to fetch from.
+    The script goes in as text, never fetched: the tests block every request outside
+    127.0.0.1, and the map frame (srcdoc) has no URL to fetch from. It is evaluated through the
+    DevTools protocol, not added as a <script>: the map page's Content-Security-Policy runs no
+    inline script but its own (and that is tested in tests/test_csp_browser.py).
     """
     if not target.evaluate("() => typeof window.axe === 'object'"):
-        target.add_script_tag(content=source)
+        target.evaluate(f"(() => {{ {source}\n}})(); void 0")
     violations: list[dict[str, Any]] = target.evaluate(RUN_AXE, WCAG_21_AA)
     return violations
 
@@ -110,8 +112,8 @@ def test_the_map_frame_has_no_serious_axe_violation(axe_source: str, viewer: Vie
 def test_every_tab_and_open_detail_has_no_serious_axe_violation(
     axe_source: str, viewer: Viewer, app_url: str
 ) -> None:
-    """What a reader opens is checked too: each tab, a source, the layers menu, a day after the
-    data (its notice) and a day before it."""
+    """What a reader opens is checked too: each tab, a source, the layers menu, a lesson's step,
+    a day after the data (its notice) and a day before it."""
     frame = viewer.open_map(f"{app_url}/?date=2025-02-10")
     frame.wait_for_selector("#gcm-panels[data-gcm-date='2025-02-10']", state="attached")
     frame.locator("#gcm-pane-today .gcm-chip").first.click()  # a source opened in place
@@ -120,10 +122,26 @@ def test_every_tab_and_open_detail_has_no_serious_axe_violation(
         frame, axe_source, f"with a source and the layers open, {viewer.screen}", f"open-{viewer.screen.name}"
     )
     frame.locator(".gcm-toggles > summary").click()
-    for tab in ("Positions", "Sources", "About"):
+    for tab in ("Positions", "Sources", "Lessons", "Share", "About"):
         frame.get_by_role("tab", name=tab).click()
         check(frame, axe_source, f"on the {tab} tab, {viewer.screen}", f"tab-{tab}-{viewer.screen.name}")
+    frame.get_by_role("tab", name="Lessons").click()
+    frame.get_by_role("button", name="Start the lesson").click()  # a lesson's step, and its bar
+    check(frame, axe_source, f"in a lesson's step, {viewer.screen}", f"lesson-{viewer.screen.name}")
+    frame.get_by_role("button", name="Leave the lesson").click()
     for day in ("2031-01-01", "2001-01-01"):
         frame.evaluate(f"() => window.gcm.setDate('{day}')")
         frame.get_by_role("tab", name="On this date").click()
         check(frame, axe_source, f"on {day}, {viewer.screen}", f"day-{day}-{viewer.screen.name}")
+
+
+@pytest.mark.parametrize("viewer", SCREENS, indirect=True)
+def test_the_embed_layout_has_no_serious_axe_violation(axe_source: str, viewer: Viewer, app_url: str) -> None:
+    """?embed=true: the map and its date control alone, then with the text opened over it."""
+    frame = viewer.open_map(f"{app_url}/?date=2024-08-22&embed=true")
+    frame.wait_for_selector("html.gcm-embed[data-gcm-ready]", state="attached")
+    check(frame, axe_source, f"embedded, {viewer.screen}", f"embed-{viewer.screen.name}")
+    frame.locator("button.gcm-text-btn").click()
+    check(
+        frame, axe_source, f"embedded with the text open, {viewer.screen}", f"embed-text-{viewer.screen.name}"
+    )
