@@ -424,9 +424,25 @@ def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Probl
             )
         )
     rows = {}
+    unread = []
     for name, columns in TABLE_COLUMNS.items():
         rows[name], found = read_table(root / name, columns, root=root)
         problems += found
+        if any(p.file == name and not p.where for p in found):
+            unread.append(name)
+    if unread:
+        # A table that could not be read (missing, a link out, too large, no header) would make
+        # every reference into it a problem too: hundreds of lines hiding the one that matters.
+        problems.append(
+            Problem(
+                ", ".join(unread),
+                "",
+                "",
+                "",
+                "the checks of references into this file were skipped: fix the problem above first",
+            )
+        )
+        return list(dict.fromkeys(problems)), None
     zones, found = tables.read_zones(rows["zones.csv"], features)
     problems += found
     actors, found = tables.read_actors(rows["actors.csv"])

@@ -584,3 +584,11 @@ def test_each_limit_names_the_file_and_the_place(
     monkeypatch.setattr(settings, limit, value)
     problems = layers_copy.problems()
     assert any(p.startswith(expected) for p in problems), "\n".join(problems)
+
+
+def test_an_unreadable_table_is_named_once_not_by_every_reference_into_it(layers_copy: LayersCopy) -> None:
+    (layers_copy.root / "zones.csv").unlink()
+    problems = layers_copy.problems()
+    assert any(p.startswith("zones.csv") for p in problems)
+    assert not any("is not a zone id" in p for p in problems)  # no cascade through timeline.csv
+    assert len(problems) <= 5, problems
