@@ -23,6 +23,7 @@ import geo
 from geo import share, snapshot, urlstate
 from geo.i18n import t
 from geo.mapping import ASSETS, base_html, with_view
+from geo.report import day_words
 
 st.set_page_config(page_title=t("app.title"), layout="wide")
 
@@ -74,13 +75,25 @@ def downloads(view: urlstate.View, base: str | None) -> None:
     """The view to take away, built only when a button is pressed (deferred downloads): the map
     as one offline file, the data behind the view with its licence and citation, a snapshot."""
     cited = replace(view, version=version, lesson=None, step=None)
-    link = f"{base.rstrip('/')}/?{urlencode(cited.to_params())}" if base else None
+    link = f"{base.rstrip('/')}/?{urlencode(cited.to_params(), safe=',')}" if base else None
     today = datetime.date.today()
     stem = f"gaza-corridors-{view.date.isoformat()}"
+    # A snapshot shows what the map shows: the part of the map in view, if the reader moved it.
+    extent = snapshot.view_extent(view, (960, 640))
     files = (
         ("app.download_html", lambda: with_view(offline_html(), view), "html", "text/html"),
-        ("app.download_png", lambda: snapshot.render(bundle, view, fmt="png"), "png", "image/png"),
-        ("app.download_svg", lambda: snapshot.render(bundle, view, fmt="svg"), "svg", "image/svg+xml"),
+        (
+            "app.download_png",
+            lambda: snapshot.render(bundle, view, fmt="png", extent=extent),
+            "png",
+            "image/png",
+        ),
+        (
+            "app.download_svg",
+            lambda: snapshot.render(bundle, view, fmt="svg", extent=extent),
+            "svg",
+            "image/svg+xml",
+        ),
         (
             "app.download_geojson",
             lambda: share.view_geojson(bundle, view, link=link, accessed=today),
@@ -96,7 +109,7 @@ def downloads(view: urlstate.View, base: str | None) -> None:
     )
     with st.container(key="gcm_downloads"):
         st.subheader(t("app.downloads"), anchor=False)
-        st.caption(t("app.downloads_intro", date=view.date.isoformat(), version=version))
+        st.markdown(t("app.downloads_intro", date=day_words(view.date), version=version))
         with st.container(horizontal=True):
             for label, build, suffix, mime in files:
                 st.download_button(
@@ -121,6 +134,11 @@ if "gcm_initial" not in st.session_state:  # seed once: later reruns must not re
     view, problems = urlstate.parse(
         st.query_params.to_dict(), default_date=bundle.data_as_of, actors=actors, lessons=lessons
     )
+    if view.lesson is not None and view.step is not None:
+        steps = len(next(x for x in bundle.lessons if x.id == view.lesson).steps)
+        if view.step > steps:  # past the last step: the last one, and say so
+            problems.append(urlstate.Warning("url.bad_step", "step", str(view.step)))
+            view = replace(view, step=steps)
     st.session_state.gcm_initial = view
     # Plain text for the page, which shows it as text (never as Markdown or HTML).
     warnings = [t(w.key, value=w.value[:80]) for w in problems]

@@ -176,7 +176,7 @@ def payload(
         "researched": _iso(bundle.researched),
         "title": messages(lang)["app.title"],
         # Guided lessons (layers/lessons/), their steps' captions shown as text.
-        "lessons": lessons_payload(bundle),
+        "lessons": _lessons_within(lessons_payload(bundle), date_range),
         # A saved copy may cover a date range only (geo export --from/--to); None: every date.
         "range": None if date_range is None else [date_range[0].isoformat(), date_range[1].isoformat()],
         # The data version a citation names and a cited link carries (v=).
@@ -339,7 +339,20 @@ JS_STRING_GROUPS = (
     "role",
     "age",
     "share",
+    "url",
 )
+
+
+def _lessons_within(
+    lessons: list[dict[str, Any]], date_range: tuple[date, date] | None
+) -> list[dict[str, Any]]:
+    """A copy that covers some days only keeps the steps on those days (a step outside would
+    tell of a day the copy cannot show), and the lessons that still have steps."""
+    if date_range is None:
+        return lessons
+    start, end = (d.isoformat() for d in date_range)
+    kept = [{**x, "steps": [s for s in x["steps"] if start <= s["date"] <= end]} for x in lessons]
+    return [x for x in kept if x["steps"]]
 
 
 def _change_text(bundle: Bundle, c: dict[str, Any]) -> str:

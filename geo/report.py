@@ -171,6 +171,11 @@ def _short(d: date) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
+def day_words(d: date) -> str:
+    """A day as the page writes it (``18 Jun 2026``), for any interface around the page."""
+    return _short(d)
+
+
 def _long(d: date) -> str:
     """``18 June 2026``: unambiguous in every English-speaking country."""
     return f"{d.day} {d:%B %Y}"

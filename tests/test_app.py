@@ -53,7 +53,7 @@ def elements(at: AppTest) -> list[Any]:
     return out
 
 
-DOWNLOAD_SECTION = {"subheader", "caption", "download_button", "code"}
+DOWNLOAD_SECTION = {"subheader", "markdown", "caption", "download_button", "code"}
 
 
 def data(at: AppTest) -> dict[str, Any]:
@@ -108,7 +108,8 @@ def test_the_page_and_its_downloads_are_all_there_is_on_every_kind_of_day() -> N
         at = run(date=date)
         data(at)  # the client page, then the downloads section and nothing else
         assert download_labels(at), date
-        assert not at.get("help") and not at.warning and not at.markdown and not at.exception, date
+        assert [m.value[:15] for m in at.markdown] == ["The view as of "], date  # the downloads intro
+        assert not at.get("help") and not at.warning and not at.exception, date
 
 
 def test_a_shared_link_restores_the_date_layers_actors_and_view() -> None:
@@ -214,6 +215,13 @@ def test_a_cited_link_says_when_the_data_has_changed_since() -> None:
 
 def test_the_downloads_follow_the_view_the_page_reports() -> None:
     at = run(date="2024-08-22")
-    assert "2024-08-22" in at.caption[0].value
+    assert "22 Aug 2024" in at.markdown[0].value
     report(at, {"date": "2025-02-10", "overlays": ["presence"], "actors": None, "view": None})
-    assert "2025-02-10" in at.caption[0].value
+    assert "10 Feb 2025" in at.markdown[0].value
+
+
+def test_a_step_past_the_last_is_the_last_and_said_so() -> None:
+    steps = len(geo.load_bundle().lessons[0].steps)
+    start = initial(run(lesson="corridors", step="999"))
+    assert start["lesson"] == "corridors" and start["step"] == steps
+    assert any('"999"' in w for w in start["warnings"])

@@ -113,3 +113,19 @@ def test_hostile_lesson_text_is_shown_as_text(browser: Any, layers_copy: Any, tm
         assert date.fromisoformat(page.page.locator(".gcm-root").get_attribute("data-gcm-date") or "")
     finally:
         page.context.close()
+
+
+def test_leaving_a_step_by_the_date_controls_is_said_and_undone(page: Page, app_url: str) -> None:
+    step = LESSON["steps"][1]
+    frame = page.open(f"{app_url}/?lesson={LESSON['id']}&step=2")
+    shown(frame, step["date"])
+    frame.get_by_role("button", name="Next change").click()  # the date, not the step
+    frame.locator(".gcm-lesson-away").wait_for()
+    # The link is now the view the reader sees, not the step it left.
+    page.page.wait_for_function("() => !new URLSearchParams(location.search).has('lesson')")
+    bar = frame.locator(".gcm-lessonbar")
+    assert "Back to lesson step 2" in bar.inner_text()
+    bar.get_by_role("button", name="Back to lesson step 2 of", exact=False).click()
+    shown(frame, step["date"])
+    assert frame.locator(".gcm-lesson-away").count() == 0
+    page.page.wait_for_function("() => new URLSearchParams(location.search).get('step') === '2'")

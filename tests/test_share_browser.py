@@ -132,7 +132,7 @@ def test_the_downloads_are_the_current_view(page: Page, app_url: str) -> None:
     frame = page.open(f"{app_url}/?date=2024-08-22")
     frame.get_by_role("button", name="Next change").click()
     section = page.page.locator(".st-key-gcm_downloads")
-    section.get_by_text("The view as of 2024-08-25").wait_for()  # the downloads follow the map's date
+    section.get_by_text("The view as of 25 Aug 2024").wait_for()  # the downloads follow the map's date
     page.page.locator("[data-test-script-state='notRunning']").wait_for(state="attached")
     with page.page.expect_download() as got:
         _press(section.get_by_role("button", name="The data of this view (GeoJSON)"))
@@ -157,3 +157,45 @@ def test_go_to_the_downloads_from_the_share_tab(page: Page, app_url: str) -> Non
         "() => { const s = document.querySelector('.st-key-gcm_downloads');"
         " const r = s && s.getBoundingClientRect(); return r && r.top < innerHeight && r.bottom > 0; }"
     )
+
+
+def test_the_single_file_on_a_static_host_reads_and_keeps_its_own_address(
+    browser: Any, tmp_path: Path
+) -> None:
+    """Served by any web server (here Playwright answers for static.example), one file serves
+    every view: it reads ?date, ?embed and ?lesson, links to itself and keeps its address."""
+    from geo.cli import main
+
+    out = tmp_path / "map.html"
+    assert main(["export", "--out", str(out)]) == 0
+    body = out.read_bytes()
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    asked: list[str] = []
+
+    def serve(route: Any) -> None:
+        asked.append(route.request.url)
+        if route.request.url.startswith("http://static.example/map.html"):
+            route.fulfill(status=200, body=body, headers={"content-type": "text/html; charset=utf-8"})
+        else:
+            route.abort()
+
+    context.route("**/*", serve)
+    try:
+        page = context.new_page()
+        page.goto("http://static.example/map.html?date=2024-08-22&layers=demands&embed=true")
+        page.locator("html.gcm-embed[data-gcm-ready]").wait_for()
+        page.locator(".gcm-root[data-gcm-date='2024-08-22']").wait_for()
+        assert not page.locator("input[data-overlay='presence']").is_checked()
+        page.get_by_role("button", name="Next change").click()
+        page.wait_for_function("() => location.search.includes('date=2024-08-25')")
+        assert "embed=true" in page.evaluate("location.search")  # still the embed's address
+        page.goto("http://static.example/map.html?date=2024-08-22")
+        page.get_by_role("tab", name="Share").click()
+        link = page.locator("#gcm-share-link").input_value()
+        assert link.startswith("http://static.example/map.html?date=2024-08-22")
+        assert "embed=true" in page.locator("#gcm-share-embed").input_value()
+        page.goto("http://static.example/map.html?date=nonsense")
+        assert "nonsense" in page.locator(".gcm-warning").inner_text()
+        assert all(u.startswith("http://static.example/map.html") for u in asked), asked
+    finally:
+        context.close()

@@ -10,6 +10,7 @@
 const HOST_CSS = `
 [data-testid="stHeader"] { display: none; }
 [data-testid="stMain"]:focus-visible { outline: 3px solid #000; outline-offset: -3px; }
+.st-key-gcm_downloads button { min-height: 44px; }
 `;
 
 function reachOut(box, embed) {

@@ -52,8 +52,13 @@ var GCMLessons = (function () {
       var l = on.lesson, i = on.step, s = l.steps[i - 1];
       var prev = h("button", { type: "button", class: "gcm-btn", disabled: i <= 1, onclick: function () { go(l.id, i - 1); focusStep(pane); } }, "◀ " + fmt("ui.lesson_prev"));
       var next = h("button", { type: "button", class: "gcm-btn", disabled: i >= l.steps.length, onclick: function () { go(l.id, i + 1); focusStep(pane); } }, fmt("ui.lesson_next") + " ▶");
+      // The reader moved the date or the layers away from the step: say so, offer the way back.
+      var away = ctx.offStep && ctx.offStep() ? h("div", { class: "gcm-notice-box gcm-lesson-away" },
+        fmt("ui.lesson_away", { date: T.day(s.date) }), " ",
+        h("button", { type: "button", class: "gcm-btn", onclick: function () { go(l.id, i); focusStep(pane); } }, fmt("ui.lesson_back"))) : null;
       pane.replaceChildren(
         h("p", { class: "gcm-lesson-head" }, h("strong", { text: l.title }), " · ", fmt("ui.lesson_step", { n: i, of: l.steps.length })),
+        away || "",
         h("div", { class: "gcm-share-row gcm-lesson-nav" }, prev, next,
           h("button", { type: "button", class: "gcm-btn", onclick: function () { stop(); } }, fmt("ui.lesson_leave"))),
         h("h3", { class: "gcm-step-title", tabindex: "-1", text: s.title }),
@@ -72,7 +77,8 @@ var GCMLessons = (function () {
     }
     return {
       draw: draw, go: go, stop: stop, any: lessons.length > 0,
-      current: function () { return on ? { lesson: on.lesson.id, step: on.step } : null; }
+      current: function () { return on ? { lesson: on.lesson.id, step: on.step } : null; },
+      step: function () { return on ? on.lesson.steps[on.step - 1] : null; }
     };
   }
   return { create: create, find: find };

@@ -106,6 +106,54 @@ var GCMShare = (function () {
     pane.replaceChildren.apply(pane, out);
   }
 
-  return { params: params, link: link, snippet: snippet, citation: citation, draw: draw };
+  /** A standalone copy (a static host, file://) reads its own address like the app reads a link
+   * (the rules of geo.urlstate.parse): {view, warnings: [[key, value]], embed}. */
+  var LAT = [30, 33], LON = [33, 36], ZOOM = [6, 18];
+  function fromQuery(search, G) {
+    var q = new URLSearchParams(search || "");
+    var view = {}, warnings = [];
+    var last = function (k) { var all = q.getAll(k); return all.length ? all[all.length - 1] : null; };
+    var isDay = function (d) { return /^\d{4}-\d{2}-\d{2}$/.test(d) && !isNaN(Date.parse(d + "T00:00:00Z")) && new Date(d + "T00:00:00Z").toISOString().slice(0, 10) === d; };
+    var own = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
+    var v = last("date");
+    if (v !== null) { if (isDay(v)) view.date = v; else warnings.push(["url.bad_date", v]); }
+    v = last("layers");
+    if (v !== null) {
+      var names = v.split(",").map(function (n) { return n.trim(); }).filter(Boolean);
+      if (names.length === 1 && names[0] === "none") view.overlays = [];
+      else if (names.length && names.every(function (n) { return OVERLAYS.indexOf(n) >= 0; })) view.overlays = OVERLAYS.filter(function (o) { return names.indexOf(o) >= 0; });
+      else warnings.push(["url.bad_layers", v]);
+    }
+    v = last("actors");
+    if (v !== null) {
+      var ids = v.split(",").map(function (n) { return n.trim(); }).filter(Boolean);
+      var known = ids.filter(function (a) { return own(G.actors || {}, a); });
+      if (ids.length === 1 && ids[0] === "none") view.actors = [];
+      else if (known.length !== ids.length || !ids.length) warnings.push(["url.bad_actors", v]);
+      if (known.length) view.actors = known.filter(function (a, i) { return known.indexOf(a) === i; });
+    }
+    v = last("view");
+    if (v !== null) {
+      var parts = v.split(",").map(Number);
+      var ok = parts.length === 3 && parts.every(isFinite) && v.split(",").every(function (x) { return x.trim() !== ""; }) &&
+        parts[0] >= LAT[0] && parts[0] <= LAT[1] && parts[1] >= LON[0] && parts[1] <= LON[1] && parts[2] >= ZOOM[0] && parts[2] <= ZOOM[1];
+      if (ok) view.view = parts; else warnings.push(["url.bad_view", v]);
+    }
+    v = last("lesson");
+    if (v !== null) {
+      if ((G.lessons || []).some(function (l) { return l.id === v; })) {
+        view.lesson = v;
+        var step = last("step") || "1";
+        view.step = /^\d{1,4}$/.test(step) && Number(step) >= 1 ? Number(step) : 1;
+        if (view.step === 1 && step !== "1") warnings.push(["url.bad_step", step]);
+      } else warnings.push(["url.bad_lesson", v]);
+    }
+    v = last("v");
+    if (v !== null && !/^[0-9A-Fa-f]{6,64}$/.test(v)) warnings.push(["url.bad_version", v]);
+    else if (v !== null && G.version && v.toLowerCase() !== G.version) warnings.push(["share.version_changed", v]);
+    return { view: view, warnings: warnings, embed: last("embed") === "true" };
+  }
+
+  return { params: params, link: link, snippet: snippet, citation: citation, draw: draw, fromQuery: fromQuery };
 })();
 if (typeof module !== "undefined") module.exports = GCMShare;

@@ -33,6 +33,16 @@ function gcmInit(map, G) {
     var given = viewBlock ? JSON.parse(viewBlock.textContent) : null;
     if (given && typeof given === "object" && !Array.isArray(given)) init = given;
   } catch (err) { init = {}; }
+  // A saved copy on a web server (or file://) is its own host: it reads its own address, as the
+  // app reads a link, and makes links to itself. In the app, the page is a srcdoc frame.
+  var standalone = /^(https?|file):$/.test(location.protocol);
+  if (standalone && location.search) {
+    var asked = GCMShare.fromQuery(location.search, G);
+    init = Object.assign({}, init, asked.view, { embed: asked.embed || init.embed === true,
+      warnings: (Array.isArray(init.warnings) ? init.warnings : []).concat(asked.warnings.map(function (w) {
+        return fmt(w[0], { value: w[1].slice(0, 80), link_version: w[1].slice(0, 80), version: G.version });
+      })) });
+  }
   if (Array.isArray(init.view) && !(init.view.length === 3 && init.view.every(function (x) { return typeof x === "number" && isFinite(x); }))) init = Object.assign({}, init, { view: null });
   // The phone layout's map is sized by the host window: the frame's own height follows the
   // page, so 100vh would feed back.
@@ -52,8 +62,9 @@ function gcmInit(map, G) {
   // Embedded in another page (the app's ?embed=true): the map and the date fill the frame, the
   // text folds away behind a button.
   var embedMode = init.embed === true;
-  // The app's address (from the bridge) makes links; a saved copy (file://) has none.
-  var base = typeof init.base === "string" && /^https?:\/\//.test(init.base) ? init.base : null;
+  // The app's address (from the bridge) makes links; so does a copy's own web address.
+  var base = typeof init.base === "string" && /^https?:\/\//.test(init.base) ? init.base
+    : standalone && /^https?:$/.test(location.protocol) ? location.origin + location.pathname : null;
   if (embedMode) doc.documentElement.classList.add("gcm-embed");
 
   // ---- base: sea colour, attribution, panes, hatching ----------------------------------------
@@ -264,6 +275,7 @@ function gcmInit(map, G) {
     root.querySelectorAll("path.leaflet-interactive:not([tabindex])").forEach(function (e) { e.setAttribute("tabindex", "-1"); });
     layoutLabels();
     panels.render(state, view);
+    if (typeof lessonCtl !== "undefined" && lessonCtl) lessonBar();
     legendForces();
     syncControls();
     root.setAttribute("data-gcm-date", d);
@@ -274,7 +286,8 @@ function gcmInit(map, G) {
   // ---- reporting to the page that embeds the map ------------------------------------------------------
   function snapshot() {
     var c = map.getCenter();
-    var lessonNow = typeof lessonCtl !== "undefined" && lessonCtl ? lessonCtl.current() : null;
+    // A link carries the lesson only while the map shows its step; off it, the view itself.
+    var lessonNow = typeof lessonCtl !== "undefined" && lessonCtl && !offStep() ? lessonCtl.current() : null;
     var all = ACTOR_IDS.every(function (a) { return st.actors.has(a); });
     return {
       date: st.date,
@@ -290,11 +303,14 @@ function gcmInit(map, G) {
   // merely resized or scrolled (Leaflet's moveend) has nothing new to say.
   var lastPosted = null;
   function post() {
-    if (!embedded) return;
     var s = snapshot(), key = JSON.stringify(s);
     if (key === lastPosted) return;
     lastPosted = key;
-    window.parent.postMessage({ type: "gcm:state", state: s }, "*");
+    // A standalone copy keeps its own address bar as a link to what it shows.
+    if (standalone) {
+      try { history.replaceState(null, "", "?" + GCMShare.params(s, { embed: embedMode }).map(function (kv) { return kv[0] + "=" + encodeURIComponent(kv[1]).replace(/%2C/g, ","); }).join("&") + location.hash); } catch (err) { /* file:// may refuse */ }
+    }
+    if (embedded) window.parent.postMessage({ type: "gcm:state", state: s }, "*");
   }
   var viewTimer = null;
   map.on("moveend", function () {
@@ -317,7 +333,8 @@ function gcmInit(map, G) {
   var lastHeight = 0;
   function reportHeight() {
     if (!embedded) return;
-    var height = narrow() ? Math.ceil(doc.body.scrollHeight) : 0;
+    // Embedded, the page fits the frame it is given (the text opens over the map): no height.
+    var height = narrow() && !embedMode ? Math.ceil(doc.body.scrollHeight) : 0;
     if (height === lastHeight) return;
     lastHeight = height;
     window.parent.postMessage({ type: "gcm:height", height: height }, "*");
@@ -493,7 +510,16 @@ function gcmInit(map, G) {
     layoutLabels();
     if (live) live.textContent = T.announce(state);
   }
-  var lessonCtl = GCMLessons.create({ G: G, T: T, apply: applyStep,
+  // Off the step: the reader changed the date, the layers or the parties the step set.
+  function offStep() {
+    var s = lessonCtl.step();
+    if (!s) return false;
+    var overlays = OVERLAYS.filter(function (o) { return st.overlays.has(o); }).join();
+    var actors = Array.isArray(s.actors) ? s.actors.slice().sort().join() : ACTOR_IDS.slice().sort().join();
+    return st.date !== clamp(s.date) || overlays !== OVERLAYS.filter(function (o) { return s.overlays.indexOf(o) >= 0; }).join() ||
+      actors !== Array.from(st.actors).sort().join();
+  }
+  var lessonCtl = GCMLessons.create({ G: G, T: T, apply: applyStep, offStep: offStep,
     factBlock: function (fid) { return panels.factBlock(fid); },
     changed: function () { panels.refresh(); post(); lessonBar(); } });
   // While a lesson runs, a row under the date controls steps through it (on a phone the
@@ -505,12 +531,14 @@ function gcmInit(map, G) {
     barLesson.hidden = !now;
     if (!now) { barLesson.replaceChildren(); return; }
     var l = GCMLessons.find(G.lessons, now.lesson, now.step).lesson;
+    var away = offStep();
     barLesson.replaceChildren(
       h("button", { type: "button", class: "gcm-btn", disabled: now.step <= 1, "aria-label": fmt("ui.lesson_prev"), onclick: function () { lessonCtl.go(now.lesson, now.step - 1); } }, "◀"),
       h("button", { type: "button", class: "gcm-btn gcm-lesson-open", onclick: function () {
+        if (away) { lessonCtl.go(now.lesson, now.step); return; }
         if (embedMode) openText(true); else panels.show("lessons", true);
         if (!embedMode && narrow()) panelsEl.scrollIntoView({ block: "start" });
-      } }, fmt("ui.lesson_bar", { n: now.step, of: l.steps.length, title: l.steps[now.step - 1].title })),
+      } }, fmt(away ? "ui.lesson_bar_away" : "ui.lesson_bar", { n: now.step, of: l.steps.length, title: l.steps[now.step - 1].title })),
       h("button", { type: "button", class: "gcm-btn", disabled: now.step >= l.steps.length, "aria-label": fmt("ui.lesson_next"), onclick: function () { lessonCtl.go(now.lesson, now.step + 1); } }, "▶"));
   }
   var panels = GCMPanels.create(panelsEl, G, T, {
@@ -558,9 +586,9 @@ function gcmInit(map, G) {
   // about a quarter of the page's start-up script).
   try { applyView(); } catch (err) { if (window.console) console.error("gcm: view failed", err); }
   render();
-  // A link to a lesson's step opens that step, in the Lessons tab.
-  if (typeof init.lesson === "string" && lessonCtl.go(init.lesson, init.step)) panels.show("lessons", false);
   lastPosted = JSON.stringify(snapshot());  // what the host already has: the view it opened
+  // A link to a lesson's step opens that step, in the Lessons tab (and reports its date).
+  if (typeof init.lesson === "string" && lessonCtl.go(init.lesson, init.step)) panels.show("lessons", false);
   var lastSize = root.clientWidth + "x" + root.clientHeight;
   map.on("zoomend moveend", function () { if (!fitting && state) { layoutLabels(); panels.refresh(); } });
   map.on("dragstart", function () { moved = true; });

@@ -53,3 +53,22 @@ test("the citation fills the APA templates, with or without a link", () => {
   assert.equal(S.citation(fmt, vars), "A. (2026). T: View as of 22 August 2024 (data version abc123) [Data set]. Retrieved 2 December 2026, from https://x/?date=2024-08-22");
   assert.equal(S.citation(fmt, { ...vars, link: "" }), "A 22 August 2024 saved copy");
 });
+
+test("a standalone copy reads its own address as the app reads a link", () => {
+  const G = { actors: { Egypt: {}, Hamas: {}, IDF: {} }, lessons: [{ id: "corridors", steps: [{}, {}] }], version: "abcdef123456" };
+  for (const c of cases) {
+    const search = "?" + new URLSearchParams(c.params).toString();
+    const got = S.fromQuery(search, { ...G, version: c.version || G.version });
+    assert.deepEqual(got.warnings, [], search);
+    assert.equal(got.view.date, c.state.date);
+    if (c.state.actors) assert.deepEqual(got.view.actors, c.state.actors);
+    if (c.state.view) assert.deepEqual(got.view.view, c.state.view.map(Number).map((x, i) => i < 2 ? Number(x.toFixed(4)) : x));
+  }
+  const bad = S.fromQuery("?date=2024-02-30&layers=tanks&actors=Narnia&view=0,0,0&lesson=nope&v=<b>&embed=true", G);
+  assert.deepEqual(bad.warnings.map((w) => w[0]), ["url.bad_date", "url.bad_layers", "url.bad_actors", "url.bad_view", "url.bad_lesson", "url.bad_version"]);
+  assert.deepEqual(bad.view, {});
+  assert.equal(bad.embed, true);
+  assert.deepEqual(S.fromQuery("?v=0123456789ab", G).warnings, [["share.version_changed", "0123456789ab"]]);
+  assert.deepEqual(S.fromQuery("?actors=__proto__", G).warnings[0][0], "url.bad_actors");
+  assert.equal(S.fromQuery("?lesson=corridors&step=x", G).view.step, 1);
+});
