@@ -62,6 +62,7 @@ RECONNECT_FOR_S = 30.0  # a reader whose connection drops tries again for this l
 THINK_S = (0.5, 1.5)  # a reader's pause between two changes
 CHANGES_PER_READER = (8, 20)  # then the reader leaves and a new one comes
 BLIP_CHANCE = 0.04  # per change: the connection drops and the reader reconnects
+BLIP_PAUSE_S = 0.5  # after a blip, the reader reconnects this much later
 OVERLAYS = ("presence", "demands")
 
 
@@ -107,12 +108,29 @@ class Deployment:
         pid = self.pid(port)
         return None if pid is None else _rss_mb(pid)
 
+    def cpu_s(self, port: int) -> float | None:
+        """CPU time the replica has used so far (user + system), in seconds."""
+        pid = self.pid(port)
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def nginx_rss_mb(self) -> float | None:
         try:
             pid = int((self.run_dir / "nginx" / "nginx.pid").read_text().strip())
         except (OSError, ValueError):
             return None
         return _rss_mb(pid)
+
+    def nginx_errors(self) -> list[str]:
+        """nginx's error log so far: its upstream errors (a replica that failed a request)."""
+        try:
+            text = (self.run_dir / "nginx" / "error.log").read_text(errors="replace")
+        except OSError:
+            return []
+        return [line for line in text.splitlines() if "[error]" in line]
 
     def kill(self, port: int) -> None:
         """SIGKILL the replica on ``port`` (its process group: Streamlit and anything it started)."""
@@ -150,7 +168,9 @@ def nginx_available() -> bool:
 
 
 @contextlib.contextmanager
-def deployment(replicas: int, *, logs: Path, timeout_s: float | None = None) -> Iterator[Deployment]:
+def deployment(
+    replicas: int, *, logs: Path, timeout_s: float | None = None, post_script_gc: bool = False
+) -> Iterator[Deployment]:
     """``deploy/run.sh start`` with ``replicas`` replicas on free loopback ports, in a temporary
     run directory; ``deploy/run.sh stop`` (and SIGKILL for anything left) when the block ends.
     The replicas' and nginx's logs are copied to ``logs``."""
@@ -164,6 +184,7 @@ def deployment(replicas: int, *, logs: Path, timeout_s: float | None = None) -> 
             "GCM_LISTEN": f"127.0.0.1:{ports[-1]}",
             "GCM_RUN_DIR": tmp,
             "PYTHON": sys.executable,
+            "GCM_POST_SCRIPT_GC": "true" if post_script_gc else "false",
         }
         dep = Deployment(f"http://127.0.0.1:{ports[-1]}", tuple(ports[:-1]), Path(tmp), env)
         try:
@@ -314,6 +335,7 @@ class Reader:
         self.page_hash = ""
         self.widget_id = ""
         self.ws: Any = None
+        self.doing = "opening"  # for the error messages
 
     # -- the wire --
 
@@ -356,16 +378,23 @@ class Reader:
         await self.ws.send(msg.SerializeToString())
         deadline = time.monotonic() + RUN_TIMEOUT_S
         run, run_id = Run(), None
+        seen: list[str] = []
         while True:
             left = deadline - time.monotonic()
-            if left <= 0:
-                raise ReaderError("timeout", f"no script_finished within {RUN_TIMEOUT_S:.0f} s")
             try:
+                if left <= 0:
+                    raise TimeoutError
                 data = await asyncio.wait_for(self.ws.recv(), left)
             except TimeoutError as e:
-                raise ReaderError("timeout", f"no script_finished within {RUN_TIMEOUT_S:.0f} s") from e
+                raise ReaderError(
+                    "timeout",
+                    f"no script_finished within {RUN_TIMEOUT_S:.0f} s on {self.replica} "
+                    f"({self.doing}, session {self.session_id[:8] or 'new'}); "
+                    f"received: {', '.join(seen[-12:]) or 'nothing'}",
+                ) from e
             fm = ForwardMsg.FromString(data)
             kind = fm.WhichOneof("type")
+            seen.append(f"{kind}:{fm.script_finished}" if kind == "script_finished" else str(kind))
             if kind == "new_session":
                 run_id = fm.metadata.run.script_run_id
                 run.session_id = fm.new_session.initialize.session_id
@@ -463,6 +492,7 @@ class Reader:
 
     async def act(self) -> None:
         kind = self._change()
+        self.doing = f"a {kind} change"
         t0 = time.perf_counter()
         sent = self.query
         run = await self._rerun(with_state=True)
@@ -471,7 +501,9 @@ class Reader:
 
     async def blip(self) -> None:
         """The connection drops and comes back: the session must be resumed, state and all."""
+        self.doing = "a blip"
         await self.ws.close()
+        await asyncio.sleep(BLIP_PAUSE_S)
         await self._connect(resume=True)
         sent = self.query
         run = await self._rerun(with_state=True)
@@ -485,6 +517,7 @@ class Reader:
         """The connection was lost: reconnect as Streamlit's frontend does (same cookie, same
         session id, then a rerun with the address and the component's state), for a bounded time."""
         t_drop = time.monotonic()
+        self.doing = "recovering"
         drop: dict[str, Any] = {
             "t": self.stats.now(),
             "reader": self.rid,
@@ -644,6 +677,7 @@ async def _sample_memory(
             {
                 "t": stats.now(),
                 **{str(p): dep.rss_mb(p) for p in dep.ports},
+                **{f"cpu{p}": dep.cpu_s(p) for p in dep.ports},
                 "nginx": dep.nginx_rss_mb(),
                 "load1": float(Path("/proc/loadavg").read_text().split()[0]),
             }
@@ -745,6 +779,14 @@ def _mem_at(
     return round(how(xs), 1) if xs else None
 
 
+def _cores(samples: list[dict[str, Any]], key: str, t_from: float, t_to: float) -> float | None:
+    """CPU cores the process used on average between two times (from its CPU-time samples)."""
+    xs = [(s["t"], s[key]) for s in samples if t_from <= s["t"] <= t_to and s.get(key) is not None]
+    if len(xs) < 2 or xs[-1][0] <= xs[0][0]:
+        return None
+    return round(float(xs[-1][1] - xs[0][1]) / float(xs[-1][0] - xs[0][0]), 2)
+
+
 def _summary(stats: Stats, bstats: dict[str, Any], seconds: float) -> dict[str, Any]:
     all_actions = stats.actions["date"] + stats.actions["layer"]
     kinds = Counter(e["kind"] for e in stats.errors)
@@ -787,6 +829,8 @@ def run_load(
     kill_seconds: float,
     seed: int = 1,
     logs: Path = LOGS,
+    post_script_gc: bool = False,
+    blip_chance: float = BLIP_CHANCE,
 ) -> dict[str, Any]:
     """The whole run (see the module's docstring); returns the results as a dict."""
     out: dict[str, Any] = {
@@ -805,7 +849,8 @@ def run_load(
             "kill_seconds": kill_seconds,
             "think_s": list(THINK_S),
             "changes_per_reader": list(CHANGES_PER_READER),
-            "blip_chance": BLIP_CHANCE,
+            "blip_chance": blip_chance,
+            "post_script_gc": post_script_gc,
         },
     }
     with contextlib.suppress(Exception):
@@ -813,7 +858,7 @@ def run_load(
 
         out["machine"]["streamlit"] = streamlit.__version__
     days, actors = bundle_facts()
-    with deployment(replicas, logs=logs) as dep:
+    with deployment(replicas, logs=logs, post_script_gc=post_script_gc) as dep:
         print(f"  {replicas} replicas {dep.ports} behind {dep.url}", file=sys.stderr)
         started = {str(p): dep.rss_mb(p) for p in dep.ports}
         asyncio.run(warm(dep, days, actors))
@@ -830,9 +875,13 @@ def run_load(
                 seed=seed,
                 samples=samples,
                 settle=settle,
+                blip_chance=blip_chance,
             )
         )
         load = _summary(stats, bstats, seconds)
+        errors_before = dep.nginx_errors()
+        load["nginx_upstream_errors"] = len(errors_before)
+        load["nginx_error_samples"] = [e[:300] for e in errors_before[:5]]
         memory: dict[str, Any] = {}
         end = seconds + 15
         for p in dep.ports:
@@ -842,6 +891,7 @@ def run_load(
                 "baseline_mb": baseline[k],
                 "peak_mb": _mem_at(samples, k, 0, end, max),
                 "end_of_load_mb": _mem_at(samples, k, seconds - 5, seconds, statistics.median),
+                "cpu_cores_under_load": _cores(samples, f"cpu{p}", 0, seconds),
                 "after_mb": _mem_at(samples, k, samples[-1]["t"] - 5, samples[-1]["t"], statistics.median)
                 if samples
                 else None,
@@ -869,9 +919,11 @@ def run_load(
                     seed=seed + 1,
                     samples=fsamples,
                     kill_at=kill_seconds / 3,
+                    blip_chance=blip_chance,
                 )
             )
             f = _summary(fstats, fb, kill_seconds)
+            f["nginx_upstream_errors"] = len(dep.nginx_errors()) - len(errors_before)
             on_killed = [d for d in fstats.drops if d["replica"] == fstats.killed]
             recovered = [d for d in on_killed if "recovered_ms" in d]
             f.update(
@@ -927,6 +979,8 @@ def render(r: dict[str, Any]) -> str:
         f"| layer toggle: the same | {_p(load['layer_toggle_ms'])} |",
         f"| a reader's arrival: `GET /`, websocket, first run | {_p(load['open_ms'])} |",
         f"| the map page file (418 KB, gzip by nginx) | {_p(load['page_file_ms'])} |",
+        f"| requests nginx could not pass to their replica (its error log) "
+        f"| {load.get('nginx_upstream_errors', '—')} |",
         f"| connection blips: resumed the same session (sticky) "
         f"| {load['blips'].get('resumed', 0)} of {load['blips']['tried']} |",
         f"| browser: cold load to the map drawn | {_p(b['cold_load_ms'])} |",
@@ -934,17 +988,18 @@ def render(r: dict[str, Any]) -> str:
         f"| browser: date change until the address bar holds it | {_p(b['url_ms'])} |",
         f"| browser visits (by replica), errors | {b['visits']} ({_by(b['by_replica'])}), {b['errors']} |",
         "",
-        "| memory (VmRSS) per replica | started | after warm-up | peak under load | end of load | "
-        f"{c['settle_s']:.0f} s after the last reader left |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| replica | CPU under load | memory (VmRSS): started | after warm-up | peak under load "
+        f"| end of load | {c['settle_s']:.0f} s after the last reader left |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for k, v in mem.items():
         if isinstance(v, dict) and "baseline_mb" in v:
             lines.append(
-                f"| :{k} | {_mb(v['started_mb'])} | {_mb(v['baseline_mb'])} | {_mb(v['peak_mb'])} | "
+                f"| :{k} | {_cores_s(v.get('cpu_cores_under_load'))} | {_mb(v['started_mb'])} "
+                f"| {_mb(v['baseline_mb'])} | {_mb(v['peak_mb'])} | "
                 f"{_mb(v['end_of_load_mb'])} | **{_mb(v['after_mb'])}** |"
             )
-    lines.append(f"| nginx | | | {_mb(mem['nginx_peak_mb'])} | | |")
+    lines.append(f"| nginx | | | | {_mb(mem['nginx_peak_mb'])} | | |")
     f = r.get("failover")
     if f:
         lines += [
@@ -977,6 +1032,10 @@ def _kinds(d: dict[str, int]) -> str:
     return "(" + ", ".join(f"{k}: {v}" for k, v in sorted(d.items())) + ")" if d else ""
 
 
+def _cores_s(v: float | None) -> str:
+    return "—" if v is None else f"{v:.2f} cores"
+
+
 def _mb(v: float | None) -> str:
     return "—" if v is None else f"{v:,.0f} MB"
 
@@ -996,6 +1055,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--kill-seconds", type=float, default=45, help="length of the failover phase; 0 skips it (default 45)"
     )
+    parser.add_argument(
+        "--post-script-gc",
+        action="store_true",
+        help="keep Streamlit's full garbage collection after every run (deploy/run.sh turns it off)",
+    )
+    parser.add_argument(
+        "--blip-chance",
+        type=float,
+        default=BLIP_CHANCE,
+        help=f"chance per change that the connection drops and is resumed (default {BLIP_CHANCE})",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--no-doc", action="store_true", help=f"do not rewrite the figures in {DOC.name}")
@@ -1011,6 +1081,8 @@ def main(argv: list[str] | None = None) -> int:
             settle=args.settle,
             kill_seconds=args.kill_seconds,
             seed=args.seed,
+            post_script_gc=args.post_script_gc,
+            blip_chance=args.blip_chance,
         )
     except ServerError as e:
         print(f"error: {e}", file=sys.stderr)

@@ -8,7 +8,7 @@
 #
 # Environment: GCM_FIRST_PORT (8601), GCM_PORTS (a space-separated list instead), GCM_LISTEN
 # (8080, or ADDRESS:PORT), GCM_RUN_DIR (pid files, logs, nginx's prefix; /tmp/gcm-deploy),
-# PYTHON (python3), NGINX (nginx). Every wait is bounded; `start` stops what it started if a
+# PYTHON (python3), NGINX (nginx), GCM_POST_SCRIPT_GC (false; see below). Every wait is bounded; `start` stops what it started if a
 # step fails. `start` starts only replicas that are not running, so it also brings back one
 # that died. nginx runs as an unprivileged process in GCM_RUN_DIR, not as the system's service.
 set -euo pipefail
@@ -42,13 +42,17 @@ STREAMLIT_FLAGS=(
   --server.fileWatcherType none       # production: no reloading on file changes
   --server.runOnSave false
   --client.showErrorDetails none      # no tracebacks shown to readers (they go to the log)
+  # Streamlit's default runs a full gc.collect() after every script run: about 45 ms of CPU per
+  # rerun here (geopandas and the bundle make a large heap), in the reader's path, holding the
+  # GIL. Python's own generational GC still runs. GCM_POST_SCRIPT_GC=true restores the default.
+  --runner.postScriptGC "${GCM_POST_SCRIPT_GC:-false}"
   --browser.gatherUsageStats false
 )
 
 site_conf() { # site_conf LISTEN PORT...: the site file with its listen and replica lines replaced
   local listen="$1"; shift
   local servers=""
-  for p in "$@"; do servers+="    server 127.0.0.1:${p} max_fails=1 fail_timeout=10s;\n"; done
+  for p in "$@"; do servers+="    server 127.0.0.1:${p} max_fails=3 fail_timeout=10s;\n"; done
   awk -v listen="$listen" -v servers="$servers" '
     /^[[:space:]]*server 127\.0\.0\.1:[0-9]+ / { if (!done) { printf "%s", servers; done = 1 } next }
     /^[[:space:]]*listen 8080;/ { print "    listen " listen ";"; next }
