@@ -508,10 +508,30 @@ class Reader:
         sent = self.query
         run = await self._rerun(with_state=True)
         if run.session_id != self.session_id:
+            if self.stats.kill_t is not None and self.replica == self.stats.killed:
+                # Its replica was killed meanwhile: that is a failover, not a routing fault.
+                self.stats.blips["replica_gone"] += 1
+                drop: dict[str, Any] = {"t": self.stats.now(), "reader": self.rid, "replica": self.replica}
+                self.stats.drops.append(drop)
+                await self._adopt(run, sent, drop, t_drop=time.monotonic())
+                return
             self.stats.blips["new_session"] += 1
             raise ReaderError("sticky", "reconnected to a new session: the proxy sent it to another replica")
         self._check(run, sent_query=sent, initial=self.initial)
         self.stats.blips["resumed"] += 1
+
+    async def _adopt(self, run: Run, sent: str, drop: dict[str, Any], *, t_drop: float) -> None:
+        """After a reconnection: check the run, take its session, note where the reader is now."""
+        resumed = run.session_id == self.session_id
+        # A new session is seeded from the address; a resumed one keeps its seed.
+        initial = self.initial if resumed else seeded_view(dict(parse_qsl(sent)), self.actors)
+        self.session_id = run.session_id  # resumed, or a new one on the replica it reached
+        self._check(run, sent_query=sent, initial=initial)
+        self.initial = initial
+        drop["recovered_ms"] = round((time.monotonic() - t_drop) * 1000)
+        drop["resumed"] = resumed
+        _, headers, _ = await asyncio.to_thread(http_get, f"{self.base}/_stcore/health", self.cookie)
+        self.replica = drop["now_on"] = (headers.get("x-upstream") or ["?"])[-1]
 
     async def recover(self, reason: str) -> None:
         """The connection was lost: reconnect as Streamlit's frontend does (same cookie, same
@@ -541,16 +561,7 @@ class Reader:
                 last = repr(e)
                 await asyncio.sleep(0.5)
                 continue
-            resumed = run.session_id == self.session_id
-            # A new session is seeded from the address; a resumed one keeps its seed.
-            initial = self.initial if resumed else seeded_view(dict(parse_qsl(sent)), self.actors)
-            self.session_id = run.session_id  # resumed, or a new one on the replica it reached
-            self._check(run, sent_query=sent, initial=initial)
-            self.initial = initial
-            drop["recovered_ms"] = round((time.monotonic() - t_drop) * 1000)
-            drop["resumed"] = resumed
-            _, headers, _ = await asyncio.to_thread(http_get, f"{self.base}/_stcore/health", self.cookie)
-            self.replica = drop["now_on"] = (headers.get("x-upstream") or ["?"])[-1]
+            await self._adopt(run, sent, drop, t_drop=t_drop)
             return
         raise ReaderError("reconnect", f"could not reconnect within {RECONNECT_FOR_S:.0f} s: {last[:200]}")
 
@@ -878,6 +889,11 @@ def run_load(
                 blip_chance=blip_chance,
             )
         )
+        # Expired sessions leave Streamlit's session store only when it is next written to (its
+        # TTL cache reaps on writes): one reader on each replica, opened and closed, does that.
+        asyncio.run(warm(dep, days, actors))
+        time.sleep(5)
+        after_probe = {str(p): dep.rss_mb(p) for p in dep.ports}
         load = _summary(stats, bstats, seconds)
         errors_before = dep.nginx_errors()
         load["nginx_upstream_errors"] = len(errors_before)
@@ -892,6 +908,7 @@ def run_load(
                 "peak_mb": _mem_at(samples, k, 0, end, max),
                 "end_of_load_mb": _mem_at(samples, k, seconds - 5, seconds, statistics.median),
                 "cpu_cores_under_load": _cores(samples, f"cpu{p}", 0, seconds),
+                "after_probe_mb": after_probe[k],
                 "after_mb": _mem_at(samples, k, samples[-1]["t"] - 5, samples[-1]["t"], statistics.median)
                 if samples
                 else None,
@@ -989,17 +1006,18 @@ def render(r: dict[str, Any]) -> str:
         f"| browser visits (by replica), errors | {b['visits']} ({_by(b['by_replica'])}), {b['errors']} |",
         "",
         "| replica | CPU under load | memory (VmRSS): started | after warm-up | peak under load "
-        f"| end of load | {c['settle_s']:.0f} s after the last reader left |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        f"| end of load | {c['settle_s']:.0f} s after the last reader left "
+        "| then one more reader came and went |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for k, v in mem.items():
         if isinstance(v, dict) and "baseline_mb" in v:
             lines.append(
                 f"| :{k} | {_cores_s(v.get('cpu_cores_under_load'))} | {_mb(v['started_mb'])} "
                 f"| {_mb(v['baseline_mb'])} | {_mb(v['peak_mb'])} | "
-                f"{_mb(v['end_of_load_mb'])} | **{_mb(v['after_mb'])}** |"
+                f"{_mb(v['end_of_load_mb'])} | {_mb(v['after_mb'])} | **{_mb(v.get('after_probe_mb'))}** |"
             )
-    lines.append(f"| nginx | | | | {_mb(mem['nginx_peak_mb'])} | | |")
+    lines.append(f"| nginx | | | | {_mb(mem['nginx_peak_mb'])} | | | |")
     f = r.get("failover")
     if f:
         lines += [
@@ -1013,6 +1031,7 @@ def render(r: dict[str, Any]) -> str:
             f"| {f['drops_on_killed']} (elsewhere: {f['drops_elsewhere']}) |",
             f"| of those, back on a live replica (where) | {f['recovered']} ({_by(f['recovered_on'])}) |",
             f"| time from the drop to their view redrawn by the survivor | {_p(f['recovered_ms'])} |",
+            f"| the survivor's memory at the end (it held every reader) | {_mb(f['survivor_rss_mb_end'])} |",
             f"| their sessions resumed (state kept) "
             f"| {f['resumed_sessions']}: a new session, seeded from the address |",
             f"| readers arriving after the kill (by replica) | {_by(f['opened_after_kill_by_replica'])} |",
