@@ -502,11 +502,16 @@ class Reader:
     async def blip(self) -> None:
         """The connection drops and comes back: the session must be resumed, state and all."""
         self.doing = "a blip"
+        self.stats.blips["attempted"] += 1
         await self.ws.close()
         await asyncio.sleep(BLIP_PAUSE_S)
         await self._connect(resume=True)
         sent = self.query
-        run = await self._rerun(with_state=True)
+        try:
+            run = await self._rerun(with_state=True)
+        except ReaderError:
+            self.stats.blips["no_reply"] += 1
+            raise
         if run.session_id != self.session_id:
             if self.stats.kill_t is not None and self.replica == self.stats.killed:
                 # Its replica was killed meanwhile: that is a failover, not a routing fault.
@@ -815,7 +820,7 @@ def _summary(stats: Stats, bstats: dict[str, Any], seconds: float) -> dict[str, 
         "errors_by_kind": dict(kinds),
         "error_samples": stats.errors[:20],
         "leaks": stats.leaks,
-        "blips": {"tried": sum(stats.blips.values()), **stats.blips},
+        "blips": {"attempted": 0, "resumed": 0, **stats.blips},
         "drops": len(stats.drops),
         "browsers": {
             "visits": bstats["visits"],
@@ -999,7 +1004,7 @@ def render(r: dict[str, Any]) -> str:
         f"| requests nginx could not pass to their replica (its error log) "
         f"| {load.get('nginx_upstream_errors', '—')} |",
         f"| connection blips: resumed the same session (sticky) "
-        f"| {load['blips'].get('resumed', 0)} of {load['blips']['tried']} |",
+        f"| {load['blips']['resumed']} of {load['blips']['attempted']}{_no_reply(load['blips'])} |",
         f"| browser: cold load to the map drawn | {_p(b['cold_load_ms'])} |",
         f"| browser: date change, map redrawn | {_p(b['map_ms'])} |",
         f"| browser: date change until the address bar holds it | {_p(b['url_ms'])} |",
@@ -1037,10 +1042,17 @@ def render(r: dict[str, Any]) -> str:
             f"| readers arriving after the kill (by replica) | {_by(f['opened_after_kill_by_replica'])} |",
             f"| **errors** (all kinds) | **{f['errors']}** {_kinds(f['errors_by_kind'])} |",
             f"| a reader shown another's view | {f['leaks']} |",
+            f"| connection blips: resumed | {f['blips']['resumed']} of {f['blips']['attempted']}"
+            f"{_no_reply(f['blips'])}; {f['blips'].get('replica_gone', 0)} found their replica gone |",
             f"| changes, latency | {f['changes']:,}; {_p(f['change_ms'])} |",
             f"| browser visits, errors | {f['browsers']['visits']}, {f['browsers']['errors']} |",
         ]
     return "\n".join(lines)
+
+
+def _no_reply(blips: dict[str, int]) -> str:
+    n = blips.get("no_reply", 0)
+    return f"; {n} reconnected but got no reply to their rerun within {RUN_TIMEOUT_S:.0f} s" if n else ""
 
 
 def _by(d: dict[str, int]) -> str:
