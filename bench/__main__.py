@@ -161,6 +161,46 @@ def _today() -> str:
     return date.today().isoformat()
 
 
+OPTIONAL_STAGES = ("phone", "lighthouse", "filedraw")
+
+
+def _stage(name: str, args: argparse.Namespace) -> dict[str, Any]:
+    if name == "phone":
+        from bench.phone import bench_phone
+
+        return bench_phone(args.phone_reps, logs=LOGS, summary=summary)
+    if name == "lighthouse":
+        from bench.lighthouse import bench_lighthouse
+
+        return bench_lighthouse(args.lighthouse_runs, logs=LOGS)
+    from bench.filedraw import bench_filedraw
+
+    return bench_filedraw(args.filedraw_reps, summary=summary)
+
+
+def _only(name: str, args: argparse.Namespace) -> int:
+    """Run one optional stage and merge it into the earlier results (the rest is not rerun)."""
+    results: dict[str, Any] = (
+        json.loads(args.out.read_text(encoding="utf-8"))
+        if args.out.exists()
+        else {"machine": machine(), "reps": args.reps}
+    )
+    print(f"{name} only...", file=sys.stderr)
+    stage = _optional(lambda: _stage(name, args))
+    if "skipped" in stage:
+        print(json.dumps(stage, indent=1))
+        return 1
+    results[name] = {**stage, "date": _today()}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    if args.out == RESULTS and "browser" in results and "scale" in results:
+        from bench.report import update
+
+        update(ROOT / "docs" / "PERFORMANCE.md", results)
+    print(json.dumps(results[name], indent=1))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=20, help="repetitions of each measure (default 20)")
@@ -181,8 +221,21 @@ def main(argv: list[str] | None = None) -> int:
         help="also run Lighthouse (mobile, performance) on app and bare page; needs the npm package",
     )
     parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs per page (default 3)")
+    parser.add_argument(
+        "--filedraw",
+        action="store_true",
+        help="also time the single-file export (python -m geo export) drawn from file:// offline",
+    )
+    parser.add_argument("--filedraw-reps", type=int, default=10, help="cold draws of the file (default 10)")
+    parser.add_argument(
+        "--only",
+        choices=OPTIONAL_STAGES,
+        help="run just this optional stage and merge it into the results of the last run (and the tables)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    if args.only:
+        return _only(args.only, args)
     results: dict[str, Any] = {"machine": machine(), "reps": args.reps}
     print("core...", file=sys.stderr)
     results["core"] = bench_core(args.reps)
@@ -210,9 +263,17 @@ def main(argv: list[str] | None = None) -> int:
             **_optional(lambda: bench_lighthouse(args.lighthouse_runs, logs=LOGS)),
             "date": _today(),
         }
+    if args.filedraw:
+        from bench.filedraw import bench_filedraw
+
+        print("single-file export from file://...", file=sys.stderr)
+        results["filedraw"] = {
+            **_optional(lambda: bench_filedraw(args.filedraw_reps, summary=summary)),
+            "date": _today(),
+        }
     if args.out == RESULTS and RESULTS.exists():  # keep the slow optional stages of an earlier run
         earlier = json.loads(RESULTS.read_text(encoding="utf-8"))
-        for stage in ("phone", "lighthouse"):
+        for stage in OPTIONAL_STAGES:
             if stage not in results and stage in earlier and "skipped" not in earlier[stage]:
                 results[stage] = earlier[stage]
     args.out.parent.mkdir(parents=True, exist_ok=True)

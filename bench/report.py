@@ -61,7 +61,24 @@ def render(r: dict[str, Any]) -> str:
         lines += ["", *_phone(r["phone"])]
     if "lighthouse" in r and "skipped" not in r["lighthouse"]:
         lines += ["", *_lighthouse(r["lighthouse"])]
+    if "filedraw" in r and "skipped" not in r["filedraw"]:
+        lines += ["", *_filedraw(r["filedraw"])]
     return "\n".join(lines)
+
+
+def _filedraw(f: dict[str, Any]) -> list[str]:
+    verdict = "met" if f["met"] else "not met"
+    return [
+        f"Single-file export (`python -m geo export --out map.html`, {_mb(f['file_bytes'])}) opened from "
+        f"`file://` in a fresh context, every request refused, {f['ready_ms']['n']} cold loads, run of "
+        f"{f.get('date', '?')}:",
+        "",
+        "| single file from `file://`, offline | result |",
+        "| --- | --- |",
+        f"| navigation to the first paint after `html[data-gcm-ready]` | {_s(f['ready_ms'])} |",
+        f"| target: median ≤ {f['target_ms']:.0f} ms | **{verdict}** |",
+        f"| requests the page made (all refused) | {f['blocked_requests']} |",
+    ]
 
 
 def _opt(x: dict[str, float] | None, unit: str = "ms") -> str:
@@ -168,11 +185,16 @@ def _lighthouse(h: dict[str, Any]) -> list[str]:
 
 def update(doc: Path, results: dict[str, Any]) -> None:
     """Replace the section between the markers of ``doc`` with the rendered results."""
+    replace_section(doc, START, END, render(results))
+
+
+def replace_section(doc: Path, start: str, end: str, body: str) -> None:
+    """Replace what lies between the markers ``start`` and ``end`` in ``doc`` with ``body``."""
     text = doc.read_text(encoding="utf-8")
-    if START not in text or END not in text:
-        raise ValueError(f"{doc} has no {START} ... {END} section")
-    block = f"{START}\n{render(results)}\n{END}"
+    if start not in text or end not in text:
+        raise ValueError(f"{doc} has no {start} ... {end} section")
+    block = f"{start}\n{body}\n{end}"
     doc.write_text(
-        re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _m: block, text, flags=re.S),
+        re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _m: block, text, flags=re.S),
         encoding="utf-8",
     )
