@@ -265,10 +265,13 @@ function gcmInit(map, G) {
       }
       if (!show) return;
       var here = view.presence ? state.zones[zid].presence.filter(mine) : [];
+      // With the positions overlay on, the label says how many parties stated a position on the
+      // zone (the words are in the text, a click away), so that overlay is never a bare map.
+      var said = view.demands ? state.zones[zid].demands.filter(mine).length : 0;
       lb.who.replaceChildren.apply(lb.who, here.map(function (r) {
         return h("span", { class: "gcm-zl-force", style: { "--gcm-c": G.actors[r[1]].colour } },
           h("span", { class: "gcm-sw gcm-sw-hatch", "aria-hidden": "true" }), T.actor(r[1]));
-      }));
+      }).concat(said ? [h("span", { class: "gcm-zl-said", text: fmt(said === 1 ? "ui.zl_position" : "ui.zl_positions", { n: said }) })] : []));
     });
     // Chromium makes every clickable Leaflet shape (borders, axes, places, zones) a Tab stop with
     // no name; for the keyboard they are decoration: the zone labels and the text say it all.
