@@ -65,13 +65,15 @@ DEFAULT_ZOOM = 11
 
 
 def escape(text: object) -> str:
-    """Escape for HTML *and* for the JavaScript template literals folium puts text into.
+    """Escape for HTML, for the JavaScript template literals folium puts text into, and for the
+    Jinja templates folium renders its output with (braces, see :class:`DatedLayers`).
 
     >>> escape("a<b>`${x}`\\\\")
-    'a&lt;b&gt;&#96;&#36;{x}&#96;&#92;'
+    'a&lt;b&gt;&#96;&#36;&#123;x&#125;&#96;&#92;'
     """
     out = html.escape(str(text), quote=True)
-    return out.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    out = out.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    return out.replace("{", "&#123;").replace("}", "&#125;")
 
 
 def script_json(data: object) -> str:
@@ -432,17 +434,24 @@ def about_blocks(markdown: str) -> list[list[Any]]:
 
 
 class DatedLayers(MacroElement):
-    """The dated layers, time controls, cards and legend, drawn by ``assets/map.js``."""
+    """The dated layers, time controls, cards and legend, drawn by ``assets/map.js``.
+
+    folium renders a macro's output a second time as a Jinja template (branca wraps it in an
+    ``Element``), so text from the data must never pass through it: ``{{ ... }}`` in a summary
+    would run as template code when the page is built. The macro leaves tokens, and
+    :func:`render_html` puts the client, its style and the data in place of them afterwards.
+    """
 
     _template = Template(
         """
-        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
+        {% macro header(this, kwargs) %}<style>/*GCM_CSS*/</style>{% endmacro %}
         {% macro script(this, kwargs) %}
-        {{ this.js }}
-        gcmInit({{ this._parent.get_name() }}, {{ this.data }});
+        /*GCM_CLIENT*/
+        gcmInit({{ this._parent.get_name() }}, /*GCM_DATA*/);
         {% endmacro %}
         """
     )
+    TOKENS = ("/*GCM_CSS*/", "/*GCM_CLIENT*/", "/*GCM_DATA*/")
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
@@ -451,8 +460,19 @@ class DatedLayers(MacroElement):
         self.js = client_js()
         self.css = (ASSETS / "map.css").read_text(encoding="utf-8")
 
+    def fill(self, page: str) -> str:
+        """The rendered page with the tokens replaced, each exactly once, never re-read."""
+        for token, text in zip(self.TOKENS, (self.css, self.js, self.data), strict=True):
+            if page.count(token) != 1:
+                raise RuntimeError(f"the page's {token} could not be located")
+            head, _, tail = page.partition(token)
+            page = head + text + tail
+        return page
+
 
 def _tooltip(props: Mapping[str, Any]) -> str:
+    """Names as HTML, with braces as character references: folium renders a tooltip's text as
+    a Jinja template once more (see :class:`DatedLayers`), and "{{" must stay text."""
     names = [props.get("name"), props.get("name_ar"), props.get("name_he")]
     return "<br>".join(escape(n) for n in names if n)
 
@@ -579,6 +599,8 @@ def render_html(m: folium.Map, *, title: str = "Gaza Corridors Map", lang: str =
         index=0,
     )
     page = root.render()
+    for layers in (c for c in m._children.values() if isinstance(c, DatedLayers)):
+        page = layers.fill(page)
     # After the map (folium renders its div last), so reading and Tab order follow the screen.
     bottom = (
         f'<section id="gcm-panels" class="gcm-panels" tabindex="-1" aria-label="{escape(say["ui.panels"])}">'

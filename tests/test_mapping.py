@@ -107,7 +107,7 @@ def test_hostile_strings_cannot_break_out(layers_copy: LayersCopy) -> None:
     assert "<script>alert(" not in page
     # folium puts tooltips in JS template literals: backtick, ${ and \ must arrive escaped.
     assert (
-        "&lt;/script&gt;&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&#96;&#36;{alert(1)}&#96;&#92;"
+        "&lt;/script&gt;&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&#96;&#36;&#123;alert(1)&#125;&#96;&#92;"
         in page
     )
     for literal in re.findall(r"bindTooltip\(\s*`(.*?)`,", page, re.S):
@@ -118,7 +118,7 @@ def test_hostile_strings_cannot_break_out(layers_copy: LayersCopy) -> None:
 
 
 def test_escape_covers_template_literals() -> None:
-    assert mapping.escape("`${x}`\\") == "&#96;&#36;{x}&#96;&#92;"
+    assert mapping.escape("`${x}`\\") == "&#96;&#36;&#123;x&#125;&#96;&#92;"
     assert mapping.script_json({"a": "</script>\u2028"}) == '{"a":"\\u003c/script\\u003e\\u2028"}'
 
 
@@ -150,3 +150,30 @@ def test_map_script_parses(name: str) -> None:
         [node, "--check", str(mapping.ASSETS / name)], capture_output=True, text=True, timeout=60
     )
     assert r.returncode == 0, r.stderr
+
+
+def test_template_syntax_in_the_data_stays_text(layers_copy: LayersCopy, tmp_path: object) -> None:
+    """folium renders elements as Jinja templates twice: data text must never reach Jinja, or
+    "{{ ... }}" in a summary, a name or a lesson would run as code when the page is built."""
+    from pathlib import Path
+
+    canary = Path(str(tmp_path)) / "ran"
+    payload = (
+        "{{ cycler.__init__.__globals__.os.system('touch "
+        + str(canary)
+        + "') }} {{7*7}} {% if 1 %}x{% endif %}"
+    )
+    layers_copy.edit_row("timeline.csv", "id", "T028", summary=payload)
+    borders = layers_copy.geojson("borders.geojson")
+    borders["features"][0]["properties"]["name"] = "{{7*7}} {% raw %}"
+    layers_copy.write_geojson("borders.geojson", borders)
+    lesson_file = layers_copy.root / "lessons" / "corridors.json"
+    lesson = json.loads(lesson_file.read_text(encoding="utf-8"))
+    lesson["title"] = "{{ 6*7 }}"
+    lesson_file.write_text(json.dumps(lesson), encoding="utf-8")
+    page = mapping.map_html(geo.load_bundle(layers_copy.root), view=View(date(2024, 8, 22)))
+    assert not canary.exists()
+    data = embedded_payload(page)
+    assert data["facts"]["T028"]["summary"] == payload  # type: ignore[index]
+    assert data["lessons"][0]["title"] == "{{ 6*7 }}"  # type: ignore[index]
+    assert "&#123;&#123;7*7&#125;&#125; &#123;% raw %&#125;" in page  # the tooltip, as HTML text
