@@ -25,7 +25,7 @@ from geo.lessons import lesson_warnings
 from geo.settings import DEFAULT_LAYERS_DIR
 from geo.terminal import SafeWriter
 from geo.urlstate import View
-from geo.validate import freshness_warnings, inspect_layers, write_manifest
+from geo.validate import check_manifest, freshness_warnings, inspect_layers, write_manifest
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EPILOG = """\
@@ -38,6 +38,7 @@ exit codes:
        exist, a file that cannot be written (no permission, disk full)
   3    internal error: a bug; please report it with the command you ran
   130  interrupted (Ctrl-C)
+  141  the reader of the output stopped early (`... | head`): quietly, as for SIGPIPE
 
 Text from the data is printed with control characters, terminal escape sequences and
 bidi overrides shown escaped (\\x1b, \\u202e); the --json output escapes them too.
@@ -163,12 +164,14 @@ def _export(bundle: Bundle, args: argparse.Namespace) -> int:
             print("error: " + t(w.key, value=w.value[:80]).split(";")[0], file=sys.stderr)
         return EXIT_USAGE
     page = map_html(bundle, view=view, date_range=date_range).encode("utf-8")
-    try:
-        write_atomic(args.out, page)  # never half a file where the map was, never through a link
-    except OSError as e:
-        print(f"error: cannot write {args.out}: {e.strerror}", file=sys.stderr)
+    problem = _write(args.out, page)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"{args.out}: {len(page) / 1000:,.0f} KB, opens on {view.date}", file=sys.stdout)
+    print(
+        f"{args.out}: {len(page) / 1000:,.0f} KB, opens on {view.date}",
+        file=sys.stderr if _stdout(args.out) else sys.stdout,
+    )
     if len(page) > EXPORT_LIMIT_BYTES:
         print(f"warning: larger than {EXPORT_LIMIT_BYTES / 1e6:.0f} MB", file=sys.stderr)
     return EXIT_OK
@@ -189,8 +192,24 @@ def _view(bundle: Bundle, args: argparse.Namespace) -> tuple[View | None, list[s
     return view, []
 
 
+def _stdout(out: Path) -> bool:
+    return str(out) == "-"
+
+
 def _write(out: Path, data: bytes) -> str | None:
-    """Write atomically (never half a file, never through a link); the error, if any."""
+    """Write atomically (never half a file, never through a link); the error, if any.
+
+    ``-`` is standard output. Only a regular file (or a link, replaced, not followed) is ever
+    replaced: a device, a pipe or a folder at that path is left alone.
+    """
+    if _stdout(out):
+        stream = getattr(sys.stdout, "stream", sys.stdout)  # past the terminal-safe text writer
+        stream.flush()
+        stream.buffer.write(data)
+        stream.buffer.flush()
+        return None
+    if out.exists() and not out.is_symlink() and not out.is_file():
+        return f"{out} is not a regular file (a device, a pipe or a folder): not replaced"
     try:
         write_atomic(out, data)
     except OSError as e:
@@ -243,7 +262,10 @@ def _snapshot(bundle: Bundle, args: argparse.Namespace) -> int:
     if problem:
         return usage(problem)
     width, height = size.groups()
-    print(f"{args.out}: {len(data) / 1000:,.0f} KB {fmt.upper()}, {width}x{height}, as of {view.date}")
+    print(
+        f"{args.out}: {len(data) / 1000:,.0f} KB {fmt.upper()}, {width}x{height}, as of {view.date}",
+        file=sys.stderr if _stdout(args.out) else sys.stdout,
+    )
     return EXIT_OK
 
 
@@ -253,14 +275,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     Errors end in one line on stderr, never a traceback; a closed pipe (``| head``) is left to
     ``geo/__main__.py``. While the command runs, stdout and stderr escape unsafe characters.
     """
-    args = build_parser().parse_args(argv)
     stdout, stderr = sys.stdout, sys.stderr
+    sys.stderr = cast(TextIO, SafeWriter(stderr))  # argparse's own errors quote what was typed
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit:
+        sys.stderr = stderr
+        raise
     sys.stdout = cast(TextIO, SafeWriter(stdout, json=bool(getattr(args, "json", False))))
-    sys.stderr = cast(TextIO, SafeWriter(stderr))
     try:
         folder = getattr(args, "dir", None) or getattr(args, "layers", None)
         if folder is not None and not os.path.isdir(folder):
-            print(f"error: {folder}: no such folder", file=sys.stderr)
+            what = "not a folder" if os.path.exists(folder) else "no such folder"
+            print(f"error: {folder}: {what}", file=sys.stderr)
             return EXIT_USAGE
         return _command(args)
     except KeyboardInterrupt:
@@ -314,7 +341,15 @@ def _command(args: argparse.Namespace) -> int:
         if args.command == "manifest":
             for line in write_manifest(args.dir):
                 print(line, file=out)
-            return EXIT_OK
+            # Written, but a file that cannot be read as data (count -1) is no valid layer.
+            entries, _, _ = check_manifest(args.dir)
+            bad = [e.file for e in entries if e.count < 0]
+            for name in bad:
+                print(
+                    f"{name}: cannot be read as a data file: run 'python -m geo validate' for why",
+                    file=sys.stderr,
+                )
+            return EXIT_PROBLEMS if bad else EXIT_OK
         bundle = _load(args.layers)
         if args.command == "export":
             return _export(bundle, args)

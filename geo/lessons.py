@@ -267,7 +267,7 @@ def _lesson(path: Path, root: Path, bundle: Bundle) -> tuple[Lesson | None, list
             path.name,
             "the file's name is the lesson's id in links: use 1-64 letters, digits, '_', '.' or '-'",
         )
-    data, found = read_json(path)
+    data, found = read_json(path, root=root)  # regular files inside the folder only, with limits
     if data is None:
         return None, [replace(p, file=file) for p in found]
     if not isinstance(data, dict):
@@ -303,14 +303,22 @@ def load_lessons(root: Path, bundle: Bundle) -> tuple[list[Lesson], list[Problem
     lessons. Hidden files are skipped.
     """
     folder = Path(root) / LESSONS_DIR
-    if not folder.exists():
+    if not folder.exists() and not folder.is_symlink():
         return [], []
+    # The folder is read like every file: inside the layers folder, never through a link out.
+    real_root = Path(root).resolve()
+    if folder.is_symlink() and not folder.resolve().is_relative_to(real_root):
+        return [], [
+            Problem(
+                LESSONS_DIR, "", "", "", "is a symbolic link to a folder outside the layers folder: not read"
+            )
+        ]
     if not folder.is_dir():
         return [], [Problem(LESSONS_DIR, "", "", "", "must be a folder of lesson files (*.json)")]
     lessons: list[Lesson] = []
     problems: list[Problem] = []
     for path in sorted(folder.glob("*.json")):
-        if path.name.startswith(".") or not path.is_file():
+        if path.name.startswith("."):
             continue
         lesson, found = _lesson(path, Path(root), bundle)
         problems += found

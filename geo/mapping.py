@@ -562,6 +562,7 @@ def build_map(
         if f.properties.get("kind") == "label"
     ]
     data["attribution"] = OSM_ATTRIBUTION
+    _name_in_order(m)  # before a name is read
     if tile_layer is not None:
         data["tileVar"] = tile_layer.get_name()
     minx, miny, maxx, maxy = bundle.strip.bounds
@@ -574,7 +575,20 @@ def build_map(
     data["stripRing"] = [[round(x, 5), round(y, 5)] for x, y in ring.coords]
     data["sea"] = SEA_COLOUR
     DatedLayers(data).add_to(m)
+    _name_in_order(m)
     return m
+
+
+def _name_in_order(root: Any) -> None:
+    """Give every element an id from its place in the tree, not a random one (branca's default):
+    the same data then makes the same page, byte for byte, in every process, so replicas behind
+    a proxy serve one file under one content hash, which browsers and caches can keep."""
+    stack, n = [root], 0
+    while stack:
+        element = stack.pop(0)
+        element._id = f"{n:016x}"
+        n += 1
+        stack.extend(getattr(element, "_children", {}).values())
 
 
 def render_html(m: folium.Map, *, title: str = "Gaza Corridors Map", lang: str = "en") -> str:

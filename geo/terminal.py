@@ -20,6 +20,7 @@ UNSAFE = re.compile(
 )
 """Characters never printed as they are."""
 _LINE_BREAKS = re.compile("[\n\t]")
+_ISOLATED = re.compile("\u2068([^\u202a-\u202e\u2066-\u2069]*)\u2069")
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
@@ -37,10 +38,14 @@ def terminal_safe(text: str, *, one_line: bool = False) -> str:
 
     >>> terminal_safe("a\x1b[2Jb\u202ec")
     'a\\x1b[2Jb\\u202ec'
-    >>> terminal_safe("line\nnext", one_line=True), terminal_safe("ציר פילדלפי")
+    >>> terminal_safe("line\nnext", one_line=True), terminal_safe("ציר \u2068פילדלפי\u2069")
     ('line\\nnext', 'ציר פילדלפי')
     """
-    out = UNSAFE.sub(lambda m: _escape(m.group()), text)
+    # A name set apart by a first-strong isolate (geo.report does this for Arabic and Hebrew
+    # names) prints as the name: terminals do their own bidi, and "\u2068" would be noise.
+    # Only a balanced pair with no other bidi control inside goes; anything else is escaped.
+    out = _ISOLATED.sub(lambda m: m.group(1), text)
+    out = UNSAFE.sub(lambda m: _escape(m.group()), out)
     return _LINE_BREAKS.sub(lambda m: _escape(m.group()), out) if one_line else out
 
 

@@ -14,7 +14,7 @@ from datetime import date
 
 from geo._errors import DateError
 from geo.io import parse_day
-from geo.settings import REGION_LAT, REGION_LON
+from geo.settings import EARLIEST_DAY, LATEST_DAY, REGION_LAT, REGION_LON
 
 OVERLAYS = ("presence", "demands")
 NO_OVERLAYS = "none"
@@ -106,9 +106,15 @@ def parse(
     raw = _one(params.get("date"))
     if raw is not None:
         try:
-            view = replace(view, date=parse_day(raw))
+            day = parse_day(raw)
         except DateError:
             warnings.append(Warning("url.bad_date", "date", raw))
+        else:
+            # A link's day is held to the same horizon as the data's (no 9999-12-31).
+            if EARLIEST_DAY <= day <= LATEST_DAY:
+                view = replace(view, date=day)
+            else:
+                warnings.append(Warning("url.bad_date", "date", raw))
     raw = _one(params.get("layers"))
     if raw is not None:
         names = [n.strip() for n in raw.split(",") if n.strip()]
@@ -145,7 +151,15 @@ def parse(
     if raw is not None:
         if lessons is not None and raw in lessons:
             step_raw = _one(params.get("step")) or "1"
-            step = int(step_raw) if step_raw.isdigit() and 1 <= int(step_raw) <= MAX_STEP else None
+            # A number past any lesson's end is its last step (the app says so); not a number: 1.
+            big = step_raw.isascii() and step_raw.isdigit() and len(step_raw) > 4
+            step = (
+                MAX_STEP
+                if big
+                else int(step_raw)
+                if step_raw.isascii() and step_raw.isdigit() and 1 <= int(step_raw) <= MAX_STEP
+                else None
+            )
             if step is None:
                 warnings.append(Warning("url.bad_step", "step", step_raw))
             view = replace(view, lesson=raw, step=step or 1)

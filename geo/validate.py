@@ -396,9 +396,13 @@ def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Probl
     declared = {e.file: e.geometry_type for e in entries}
     features: dict[str, Feature] = {}
     layers: dict[str, gpd.GeoDataFrame] = {}
+    unread = []
     for name, types in GEOJSON_FILES.items():
         items, found = check_geojson(root, name, types, declared.get(name))
         problems += found
+        # Nothing of it could be read (not JSON, too deep, too big): not a feature's fault.
+        if not items and any(p.file == name and not p.where.startswith("feature") for p in found):
+            unread.append(name)
         layer = name.removesuffix(".geojson")
         layers[layer] = layer_frame(items)  # geopandas loads what the checks passed
         for f in features_of(layers[layer], layer):
@@ -424,7 +428,6 @@ def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Probl
             )
         )
     rows = {}
-    unread = []
     for name, columns in TABLE_COLUMNS.items():
         rows[name], found = read_table(root / name, columns, root=root)
         problems += found
@@ -584,7 +587,7 @@ def write_manifest(root: Path) -> list[str]:
         entry = {k: old.get(k, "") for k in MANIFEST_KEYS}
         entry["file"] = name
         entry["kind"] = "geojson" if file.suffix == ".geojson" else "table"
-        entry["count"] = count_items_in(name, raw)
+        entry["count"] = count_items_in(name, raw)  # -1: not readable as its kind (the CLI says so)
         entry["sha256"] = hashlib.sha256(raw).hexdigest()
         entry["geometry_type"] = None
         if file.suffix == ".geojson":

@@ -177,3 +177,8 @@ def test_template_syntax_in_the_data_stays_text(layers_copy: LayersCopy, tmp_pat
     assert data["facts"]["T028"]["summary"] == payload  # type: ignore[index]
     assert data["lessons"][0]["title"] == "{{ 6*7 }}"  # type: ignore[index]
     assert "&#123;&#123;7*7&#125;&#125; &#123;% raw %&#125;" in page  # the tooltip, as HTML text
+
+
+def test_the_same_data_makes_the_same_page_in_every_process(bundle: Bundle) -> None:
+    """No random element ids: replicas behind a proxy serve one file under one content hash."""
+    assert mapping.base_html(bundle, tiles=True) == mapping.base_html(bundle, tiles=True)

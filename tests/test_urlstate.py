@@ -151,3 +151,16 @@ def test_a_reported_state_drops_the_cited_version_but_keeps_the_lesson_step() ->
         lessons=["a"],
     )
     assert (moved.date, moved.version, moved.lesson, moved.step) == (date(2024, 9, 1), None, "a", 2)
+
+
+def test_a_links_day_is_held_to_the_datas_horizon() -> None:
+    for raw in ("9999-12-31", "1066-10-14"):
+        view, warnings = parse({"date": raw}, default_date=date(2026, 1, 1), actors=[])
+        assert view.date == date(2026, 1, 1) and [w.key for w in warnings] == ["url.bad_date"]
+
+
+def test_a_step_number_past_any_end_is_the_last_step_not_the_first() -> None:
+    view, warnings = parse(
+        {"lesson": "a", "step": "9" * 30}, default_date=date(2026, 1, 1), actors=[], lessons=["a"]
+    )
+    assert view.step is not None and view.step > 1 and warnings == []  # the app clamps it and says so

@@ -116,7 +116,7 @@ var GCMShare = (function () {
     var isDay = function (d) { return /^\d{4}-\d{2}-\d{2}$/.test(d) && !isNaN(Date.parse(d + "T00:00:00Z")) && new Date(d + "T00:00:00Z").toISOString().slice(0, 10) === d; };
     var own = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
     var v = last("date");
-    if (v !== null) { if (isDay(v)) view.date = v; else warnings.push(["url.bad_date", v]); }
+    if (v !== null) { if (isDay(v) && v >= "1900-01-01" && v <= "2100-01-01") view.date = v; else warnings.push(["url.bad_date", v]); }
     v = last("layers");
     if (v !== null) {
       var names = v.split(",").map(function (n) { return n.trim(); }).filter(Boolean);
@@ -144,7 +144,8 @@ var GCMShare = (function () {
       if ((G.lessons || []).some(function (l) { return l.id === v; })) {
         view.lesson = v;
         var step = last("step") || "1";
-        view.step = /^\d{1,4}$/.test(step) && Number(step) >= 1 ? Number(step) : 1;
+        // As the app: a number past the end is the last step (the client clamps it); else 1.
+        view.step = /^\d{5,}$/.test(step) ? 1000 : /^\d{1,4}$/.test(step) && Number(step) >= 1 ? Number(step) : 1;
         if (view.step === 1 && step !== "1") warnings.push(["url.bad_step", step]);
       } else warnings.push(["url.bad_lesson", v]);
     }
