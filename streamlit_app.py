@@ -194,10 +194,14 @@ result = MAP(
     },
     key="gcm_map",
     on_state_change=lambda: None,
+    on_drawn_change=lambda: None,
 )
 current = urlstate.from_map(getattr(result, "state", None), fallback=initial, actors=actors, lessons=lessons)
 if st.query_params.to_dict() != current.to_params():
     st.query_params.from_dict(current.to_params())
 
-if not embedded:  # an embed is the map alone; its readers open the full map to take it away
+# Under the map, once it is drawn (the page says so, or reports a view): an embed is the map
+# alone, its readers open the full map to take the view away.
+drawn = bool(getattr(result, "drawn", False)) or getattr(result, "state", None) is not None
+if drawn and not embedded:
     downloads(current, base=st.context.url)

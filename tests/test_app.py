@@ -22,9 +22,15 @@ LAST = geo.load_bundle().data_as_of
 
 
 def run(**params: str) -> AppTest:
+    """The app's first run, then the run after the page reports it has drawn the map (which is
+    when the downloads appear under it)."""
     at = AppTest.from_file(APP, default_timeout=60)
     for k, v in params.items():
         at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    assert not download_labels(at)  # nothing under the map before the map is drawn
+    at.session_state["gcm_map"] = {"drawn": True}
     at.run()
     assert not at.exception, at.exception
     return at
