@@ -137,8 +137,6 @@ EXPORT_LIMIT_BYTES = 2_000_000
 
 def _export(bundle: Bundle, args: argparse.Namespace) -> int:
     """The app's own page, opening on the view asked for, written as one file."""
-    from geo import urlstate
-    from geo.i18n import t
     from geo.mapping import map_html  # folium: imported only for this command
 
     date_range = None
@@ -153,15 +151,10 @@ def _export(bundle: Bundle, args: argparse.Namespace) -> int:
             print(f"error: --date {opens_on} is outside --from/--to", file=sys.stderr)
             return EXIT_USAGE
         opens_on = date_range[0]
-    params = {"date": opens_on.isoformat()}
-    if args.overlays is not None:
-        params["layers"] = args.overlays
-    if args.actors is not None:
-        params["actors"] = args.actors
-    view, problems = urlstate.parse(params, default_date=bundle.data_as_of, actors=list(bundle.actors))
-    if problems:
-        for w in problems:
-            print("error: " + t(w.key, value=w.value[:80]).split(";")[0], file=sys.stderr)
+    view, problems = _view(bundle, args, opens_on=opens_on)
+    if view is None:
+        for message in problems:
+            print(f"error: {message}", file=sys.stderr)
         return EXIT_USAGE
     page = map_html(bundle, view=view, date_range=date_range).encode("utf-8")
     problem = _write(args.out, page)
@@ -177,18 +170,30 @@ def _export(bundle: Bundle, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _view(bundle: Bundle, args: argparse.Namespace) -> tuple[View | None, list[str]]:
-    """The view asked for by --date, --overlays and --actors, read as a link would be."""
-    from geo.i18n import t
+_OPTION_HELP = {
+    "date": ("--date", "give a day as YYYY-MM-DD between 1900 and 2100"),
+    "layers": ("--overlays", "use presence, demands, presence,demands or none"),
+    "actors": ("--actors", "use party ids from actors.csv, comma separated, or none"),
+}
 
-    params = {"date": (args.date or bundle.data_as_of).isoformat()}
+
+def _view(
+    bundle: Bundle, args: argparse.Namespace, *, opens_on: date | None = None
+) -> tuple[View | None, list[str]]:
+    """The view asked for by --date, --overlays and --actors, read by the rules a link is read
+    by (geo.urlstate), with messages about the options rather than a link."""
+    params = {"date": (opens_on or args.date or bundle.data_as_of).isoformat()}
     if args.overlays is not None:
         params["layers"] = args.overlays
     if args.actors is not None:
         params["actors"] = args.actors
     view, problems = urlstate.parse(params, default_date=bundle.data_as_of, actors=list(bundle.actors))
     if problems:
-        return None, [t(w.key, value=w.value[:80]).split(";")[0] for w in problems]
+        messages = []
+        for w in problems:
+            option, hint = _OPTION_HELP.get(w.param, (w.param, ""))
+            messages.append(f'{option} "{w.value[:80]}" was not understood: {hint}')
+        return None, messages
     return view, []
 
 

@@ -108,6 +108,20 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Page]:
         p.context.close()
 
 
+def offline(browser: Any) -> Page:
+    """A page for a file:// map: files only, every other request refused and counted."""
+    page = Page(browser, width=1280, height=900)
+    page.context.route(
+        "**/*",
+        lambda r: (
+            r.continue_()
+            if r.request.url.startswith(("file:", "data:", "about:"))
+            else page.blocked.append(r.request.url) or r.abort()
+        ),
+    )
+    return page
+
+
 def zone(frame: Any, zid: str) -> Any:
     """A zone's text in the panel "On this date"."""
     return frame.locator(f"#gcm-pane-today article[data-zone='{zid}']")
@@ -480,16 +494,8 @@ def test_the_exported_file_works_offline_from_file(browser: Any, tmp_path: Path)
 
     out = tmp_path / "map.html"
     assert main(["export", "--out", str(out), "--date", "2024-08-22"]) == 0
-    page = Page(browser, width=1280, height=900)
+    page = offline(browser)
     try:
-        page.context.route(
-            "**/*",
-            lambda r: (
-                r.continue_()
-                if r.request.url.startswith(("file:", "data:", "about:"))
-                else page.blocked.append(r.request.url) or r.abort()
-            ),
-        )
         page.page.goto(out.as_uri())
         page.page.locator("html[data-gcm-ready]").wait_for()
         root = page.page.locator(".gcm-root[data-gcm-date='2024-08-22']")

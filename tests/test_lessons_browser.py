@@ -13,26 +13,12 @@ import pytest
 
 import geo
 from geo.lessons import payload
-from tests.test_browser import ARTIFACTS, HOSTILE_HTML, Page, app_url, browser, page, shown
+from tests.test_browser import ARTIFACTS, HOSTILE_HTML, Page, app_url, browser, offline, page, shown
 
 __all__ = ["app_url", "browser", "page"]  # fixtures of tests/test_browser.py
 
 pytestmark = pytest.mark.browser
 LESSON = payload(geo.load_bundle())[0]
-
-
-def offline(browser: Any) -> Page:
-    """A page for a file:// map: files only, every other request refused and counted."""
-    page = Page(browser, width=1280, height=900)
-    page.context.route(
-        "**/*",
-        lambda r: (
-            r.continue_()
-            if r.request.url.startswith(("file:", "data:", "about:"))
-            else page.blocked.append(r.request.url) or r.abort()
-        ),
-    )
-    return page
 
 
 def test_a_link_opens_a_step_and_the_address_follows_the_lesson(page: Page, app_url: str) -> None:
