@@ -348,13 +348,13 @@ JS_STRING_GROUPS = (
 def _lessons_within(
     lessons: list[dict[str, Any]], date_range: tuple[date, date] | None
 ) -> list[dict[str, Any]]:
-    """A copy that covers some days only keeps the steps on those days (a step outside would
-    tell of a day the copy cannot show), and the lessons that still have steps."""
+    """A copy that covers some days only keeps the lessons whose every step lies on those days:
+    a step outside would tell of a day the copy cannot show, and dropping steps would renumber
+    the rest (a teacher's link to step 4 would open another step)."""
     if date_range is None:
         return lessons
     start, end = (d.isoformat() for d in date_range)
-    kept = [{**x, "steps": [s for s in x["steps"] if start <= s["date"] <= end]} for x in lessons]
-    return [x for x in kept if x["steps"]]
+    return [x for x in lessons if all(start <= s["date"] <= end for s in x["steps"])]
 
 
 def _change_text(bundle: Bundle, c: dict[str, Any]) -> str:

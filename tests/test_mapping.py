@@ -182,3 +182,11 @@ def test_template_syntax_in_the_data_stays_text(layers_copy: LayersCopy, tmp_pat
 def test_the_same_data_makes_the_same_page_in_every_process(bundle: Bundle) -> None:
     """No random element ids: replicas behind a proxy serve one file under one content hash."""
     assert mapping.base_html(bundle, tiles=True) == mapping.base_html(bundle, tiles=True)
+
+
+def test_a_ranged_copy_keeps_whole_lessons_only_so_step_numbers_never_change() -> None:
+    lesson = {"id": "a", "steps": [{"date": "2024-05-29"}, {"date": "2024-09-03"}]}
+    wide = {"id": "b", "steps": [{"date": "2005-09-12"}, {"date": "2024-05-29"}]}
+    kept = mapping._lessons_within([lesson, wide], (date(2024, 5, 1), date(2024, 12, 31)))
+    assert kept == [lesson]  # b is left out whole, not renumbered from its second step
+    assert mapping._lessons_within([lesson, wide], None) == [lesson, wide]

@@ -290,13 +290,16 @@ function gcmInit(map, G) {
   function snapshot() {
     var c = map.getCenter();
     // A link carries the lesson only while the map shows its step; off it, the view itself.
-    var lessonNow = typeof lessonCtl !== "undefined" && lessonCtl && !offStep() ? lessonCtl.current() : null;
+    var offStepNow = typeof lessonCtl !== "undefined" && lessonCtl && offStep();
+    var lessonNow = typeof lessonCtl !== "undefined" && lessonCtl && !offStepNow ? lessonCtl.current() : null;
     var all = ACTOR_IDS.every(function (a) { return st.actors.has(a); });
     return {
       date: st.date,
       overlays: OVERLAYS.filter(function (o) { return st.overlays.has(o); }),
       actors: all ? null : ACTOR_IDS.filter(function (a) { return st.actors.has(a); }),
-      view: !moved && !linkView ? null : [Math.round(c.lat * 1e4) / 1e4, Math.round(c.lng * 1e4) / 1e4, map.getZoom()],
+      // The view goes in the link when it is not the default: moved, from a link, or a lesson
+      // step's zoom that the reader has since left (the link then is the map as shown).
+      view: !moved && !linkView && !(lessonFit && !lessonFit.strip && offStepNow) ? null : [Math.round(c.lat * 1e4) / 1e4, Math.round(c.lng * 1e4) / 1e4, map.getZoom()],
       lesson: lessonNow ? lessonNow.lesson : null,
       step: lessonNow ? lessonNow.step : null
     };
@@ -380,6 +383,7 @@ function gcmInit(map, G) {
   ui.showing = h("span", { class: "gcm-datato" });
   // What was wrong with the link, at the top where a phone's reader sees it.
   var warnings = Array.isArray(init.warnings) ? init.warnings.filter(function (w) { return typeof w === "string"; }) : [];
+  if (range && GCMTime.isDay(init.date) && clamp(init.date) !== init.date) warnings.push(fmt("ui.range_clamped", { date: T.day(init.date), start: T.day(range[0]), end: T.day(range[1]) }));
   var alert = warnings.length ? h("div", { class: "gcm-warning", role: "alert" },
     h("strong", { text: fmt("ui.warning") }), h("ul", null, warnings.map(function (w) { return h("li", { text: w }); }))) : null;
   var toggles = h("details", { class: "gcm-toggles" }, h("summary", { class: "gcm-btn gcm-summary", text: fmt("ui.layers") }),
