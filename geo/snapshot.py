@@ -678,8 +678,11 @@ def _draw_map(
         if not seen.is_empty:  # a label points at the part of its zone the map shows
             labels.append((seen, "\n".join([zone.name, *who])))
 
-    for f in bundle.layer("borders"):
-        style = STATIC_STYLES.get(str(f.properties.get("kind")), STATIC_STYLES["coastline"])
+    lines = [
+        (f, STATIC_STYLES.get(str(f.properties.get("kind")), STATIC_STYLES["coastline"]))
+        for f in bundle.layer("borders")
+    ] + [(f, STATIC_STYLES["axis"]) for f in bundle.layer("corridor_axes")]
+    for f, style in lines:
         w = pt_of(_num(style, "weight"))
         for xy in _lines(to_metric(f.geometry)):
             ax.plot(
@@ -689,18 +692,6 @@ def _draw_map(
                 linewidth=w,
                 zorder=6,
                 linestyle=_px_dashes(_str(style, "dashArray"), w),
-            )
-    axis_style = STATIC_STYLES["axis"]
-    for f in bundle.layer("corridor_axes"):
-        w = pt_of(_num(axis_style, "weight"))
-        for xy in _lines(to_metric(f.geometry)):
-            ax.plot(
-                xy[:, 0],
-                xy[:, 1],
-                color=_str(axis_style, "color"),
-                linewidth=w,
-                zorder=6,
-                linestyle=_px_dashes(_str(axis_style, "dashArray"), w),
             )
 
     # Places and labels; everything placed so far is an obstacle for the zone labels.

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from bench.load import RUN_SH, Reader, ReaderError, Stats, bundle_facts, deployment, http_get, run_phase, warm
-from bench.proxy import NGINX, available
+from bench.proxy import MAIN, NGINX, available
 from bench.server import free_port, stop, wait_healthy
 
 REQUIRED = os.environ.get("GCM_REQUIRE_BROWSER") == "1"
@@ -43,24 +43,6 @@ def site_conf(n: int | None = None, *, ports: list[int] | None = None, listen: s
     args = ["bash", str(RUN_SH), "conf"] + ([] if n is None else [str(n)])
     r = subprocess.run(args, env=env, capture_output=True, text=True, timeout=30, check=True)
     return r.stdout
-
-
-MAIN = """worker_processes 1;
-daemon off;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log off;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {tmp}/site.conf;
-}}
-"""
 
 
 def nginx_prefix(tmp: Path, site: str) -> Path:
