@@ -188,6 +188,20 @@ def test_changing_the_date_updates_map_text_and_url_together(page: Page, app_url
     assert page.blocked == [] and page.errors == []
 
 
+def test_the_page_comes_with_the_first_run_and_is_not_fetched(page: Page, app_url: str) -> None:
+    """A cold load draws the map from the page the session's first run carried: no request for
+    it, not on the first load nor on the reruns after it (the fallback, a fetch from static/,
+    is tested in tests/js/bridge.test.mjs)."""
+    asked: list[str] = []
+    page.page.on("request", lambda r: asked.append(r.url) if "/app/static/gcm-" in r.url else None)
+    frame = page.open(f"{app_url}/?date=2024-08-22")
+    frame.get_by_role("button", name="Next change").click()
+    page.page.wait_for_function("() => location.search.includes('date=2024-08-25')")
+    page.page.wait_for_timeout(2500)  # past the bridge's wait for a carried page
+    assert asked == []
+    assert page.blocked == [] and page.errors == []
+
+
 def test_map_and_text_change_date_in_the_same_call(page: Page, app_url: str) -> None:
     """One render draws both: no frame ever shows the map on one day and the text on another."""
     frame = page.open(f"{app_url}/?date=2024-08-22")

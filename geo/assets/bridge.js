@@ -9,6 +9,7 @@
 // container: moving that after it was painted is a layout shift (Lighthouse measured CLS 0.115).
 const HOST_CSS = `
 [data-testid="stHeader"] { display: none; }
+.st-key-gcm_page { display: none; }
 [data-testid="stMain"]:focus-visible { outline: 3px solid #000; outline-offset: -3px; }
 .st-key-gcm_downloads button { min-height: 44px; }
 `;
@@ -24,8 +25,39 @@ function reachOut(box, embed) {
   box.style.marginLeft = box.style.marginRight = -side + "px";
 }
 
+// The page: on a session's first run, carried by its own element (carrier.js), which may come
+// before or after this one; if it has not come within 2 s (it always should), fetched.
+// (Exported for tests/js/bridge.test.mjs; Streamlit uses the default export.)
+export function carriedPage(data, waitMs = 2000) {
+  const pages = (window.__gcmPages = window.__gcmPages || {});
+  const slot = pages[data.hash] || (pages[data.hash] = {});
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { delete pages[data.hash]; fetchPage(data).then(resolve, reject); }, waitMs);
+    const take = (text) => { clearTimeout(timer); delete pages[data.hash]; resolve(text); };
+    if (typeof slot.text === "string") take(slot.text);
+    else slot.resolve = take;
+  });
+}
+
+// Otherwise fetched first thing (before any layout work here): one request per page hash.
+let pageHash = null;
+let pageText = null;
+export function fetchPage(data) {
+  if (data.hash !== pageHash) {
+    pageHash = data.hash;
+    pageText = fetch(new URL(data.url, document.baseURI), { credentials: "same-origin" })
+      .then((r) => { if (!r.ok) throw new Error("HTTP " + r.status); return r.text(); });
+    pageText.catch(() => { pageHash = null; });  // a failed fetch is tried again on the next run
+  }
+  return pageText;
+}
+
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
+  // Only a frame to make (or remake, for a new page) needs the page. The session's first run
+  // brings it along; later runs only its address.
+  const made = parentElement.querySelector("iframe.gcm-map");
+  const page = made && made.dataset.hash === data.hash ? null : data.carried ? carriedPage(data) : fetchPage(data);
   if (!document.getElementById("gcm-host-css")) {
     const style = document.createElement("style");
     style.id = "gcm-host-css";
@@ -88,8 +120,7 @@ export default function (component) {
     const json = JSON.stringify(initial).replace(/[<>&\u2028\u2029]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
     const block = '<script type="application/json" id="gcm-view">' + json + "</scr" + "ipt>";
     const want = data.hash;
-    fetch(new URL(data.url, document.baseURI), { credentials: "same-origin" })
-      .then((r) => { if (!r.ok) throw new Error("HTTP " + r.status); return r.text(); })
+    page
       .then((text) => {
         if (frame.dataset.hash === want) frame.srcdoc = text.replace(/<script type="application\/json" id="gcm-view">[^<]*<\/script>/, () => block);
       })
