@@ -72,6 +72,16 @@ def test_payload_embeds_every_date(page: str, bundle: Bundle) -> None:
     assert data["zones"]["yellow_line"]["mapped"] is False
 
 
+def test_the_map_starts_without_a_view_and_the_client_sets_it(page: str) -> None:
+    """folium's centre is left out of L.map, so the layers are drawn once, at the view the
+    client sets; the client has a plain one (G.home) for a frame with no size yet."""
+    made = re.search(r"L\.map\(\s*\"map_[0-9a-f]+\",\s*\{(.*?)\}\s*\);", page, re.S)
+    assert made is not None
+    assert "center" not in made.group(1)
+    lat, lon, zoom = embedded_payload(page)["home"]
+    assert 31.2 < lat < 31.6 and 34.2 < lon < 34.6 and 8 <= zoom <= 17
+
+
 def test_static_layers_are_drawn_with_both_names(page: str) -> None:
     assert "Egypt–Gaza border" in page and "الحدود المصرية مع قطاع غزة" in page
     assert "10 4 2 4" in page  # the 1949 line's dash pattern

@@ -58,7 +58,10 @@ function gcmInit(map, G) {
     actor: function (a) { return st.actors.has(a); },
     shape: function (zid) { var s = shownShape(zid); return s ? s.sh : null; }
   };
-  function narrow() { return doc.documentElement.clientWidth < 900; }
+  // The layout's own breakpoint (map.css: min-width 900px), asked of the media query: reading the
+  // page's width would force a layout in the middle of building it (measured: 35 ms at start).
+  var wideQuery = window.matchMedia("(min-width: 900px)");
+  function narrow() { return !wideQuery.matches; }
   // Embedded in another page (the app's ?embed=true): the map and the date fill the frame, the
   // text folds away behind a button.
   var embedMode = init.embed === true;
@@ -288,7 +291,8 @@ function gcmInit(map, G) {
 
   // ---- reporting to the page that embeds the map ------------------------------------------------------
   function snapshot() {
-    var c = map.getCenter();
+    // Before its first view is set (start-up), the map is where it will open: the link's view.
+    var c = map._loaded ? map.getCenter() : linkView ? { lat: linkView[0], lng: linkView[1] } : null;
     // A link carries the lesson only while the map shows its step; off it, the view itself.
     var offStepNow = typeof lessonCtl !== "undefined" && lessonCtl && offStep();
     var lessonNow = typeof lessonCtl !== "undefined" && lessonCtl && !offStepNow ? lessonCtl.current() : null;
@@ -299,7 +303,7 @@ function gcmInit(map, G) {
       actors: all ? null : ACTOR_IDS.filter(function (a) { return st.actors.has(a); }),
       // The view goes in the link when it is not the default: moved, from a link, or a lesson
       // step's zoom that the reader has since left (the link then is the map as shown).
-      view: !moved && !linkView && !(lessonFit && !lessonFit.strip && offStepNow) ? null : [Math.round(c.lat * 1e4) / 1e4, Math.round(c.lng * 1e4) / 1e4, map.getZoom()],
+      view: !c || (!moved && !linkView && !(lessonFit && !lessonFit.strip && offStepNow)) ? null : [Math.round(c.lat * 1e4) / 1e4, Math.round(c.lng * 1e4) / 1e4, map._loaded ? map.getZoom() : linkView[2]],
       lesson: lessonNow ? lessonNow.lesson : null,
       step: lessonNow ? lessonNow.step : null
     };
@@ -560,10 +564,11 @@ function gcmInit(map, G) {
   // with room beside it for the labels. The frame may be laid out (or grow) after the map
   // starts, so every change of the container's size re-applies that view.
   var linkView = Array.isArray(init.view) && init.view.length === 3 ? init.view : null;
-  var moved = false, fitting = false;
+  var moved = false, fitting = false, lastSize = null;
   function applyView() {
     map.invalidateSize({ animate: false });
     var size = map.getSize();
+    lastSize = size.x + "x" + size.y;  // the map is the root: its size, read once here
     // A frame not laid out yet has no size; fitting it would give a NaN zoom. Wait for a size.
     if (moved || size.x < 200 || size.y < 200) return;
     fitting = true;
@@ -592,11 +597,13 @@ function gcmInit(map, G) {
   // The view first, then one draw: drawing before fitting laid the labels out twice (measured:
   // about a quarter of the page's start-up script).
   try { applyView(); } catch (err) { if (window.console) console.error("gcm: view failed", err); }
+  // The map has no view until one is set (geo.mapping leaves folium's out): with no size to fit
+  // yet, the plain one, until a size comes (onResize fits it then).
+  if (!map._loaded) map.setView([G.home[0], G.home[1]], G.home[2], { animate: false });
   render();
   lastPosted = JSON.stringify(snapshot());  // what the host already has: the view it opened
   // A link to a lesson's step opens that step, in the Lessons tab (and reports its date).
   if (typeof init.lesson === "string" && lessonCtl.go(init.lesson, init.step)) panels.show("lessons", false);
-  var lastSize = root.clientWidth + "x" + root.clientHeight;
   map.on("zoomend moveend", function () { if (!fitting && state) { layoutLabels(); panels.refresh(); } });
   map.on("dragstart", function () { moved = true; });
   map.on("zoomstart", function () { if (!fitting) moved = true; });
@@ -613,7 +620,8 @@ function gcmInit(map, G) {
     new ResizeObserver(reportHeight).observe(doc.body);
   }
   window.addEventListener("resize", onResize);
-  reportHeight();
+  // The observers report the height once laid out (reading it here would force a layout first).
+  if (!window.ResizeObserver) reportHeight();
   doc.documentElement.setAttribute("data-gcm-ready", "1");
   root.setAttribute("data-gcm-ready", "1");
   window.gcmTimings = { scriptStart: initStart, ready: performance.now() };
