@@ -148,7 +148,9 @@ def downloads(view: urlstate.View, base: str | None) -> None:
                     icon=":material/download:",
                 )
         st.caption(t("app.cite_caption"))
-        st.code(share.citation(bundle, view, link=link, accessed=today), language=None, wrap_lines=True)
+        # Plain text (never Markdown): st.code would load a 1.5 MB syntax highlighter on every
+        # first visit for one line; the Share tab has a copy button for the same line.
+        st.text(share.citation(bundle, view, link=link, accessed=today))
 
 
 MAP = st.components.v2.component("gcm_map", js=(ASSETS / "bridge.js").read_text(encoding="utf-8"))

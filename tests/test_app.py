@@ -60,7 +60,7 @@ def elements(at: AppTest) -> list[Any]:
     return out
 
 
-DOWNLOAD_SECTION = {"subheader", "markdown", "caption", "download_button", "code"}
+DOWNLOAD_SECTION = {"subheader", "markdown", "caption", "download_button", "text"}
 
 
 def data(at: AppTest) -> dict[str, Any]:
