@@ -222,13 +222,15 @@ function gcmInit(map, G) {
       it.lb.leader.setLatLngs([map.containerPointToLatLng(end), G.zones[it.zid].target]);
     });
     // Names of the sea and the neighbours are decoration: they give way to the zone labels.
+    // All reads, then all writes: a read after a write makes the browser lay the page out again.
     var placed = taken.slice(-items.length);
-    root.querySelectorAll(".gcm-label").forEach(function (e) {
-      e.style.visibility = "";
-      var b = e.getBoundingClientRect();
+    var names = Array.prototype.slice.call(root.querySelectorAll(".gcm-label"));
+    var hide = names.map(function (e) {
+      var b = e.getBoundingClientRect();  // hidden or not, it keeps its box
       var r = { left: b.left - origin.left, right: b.right - origin.left, top: b.top - origin.top, bottom: b.bottom - origin.top };
-      if (placed.some(function (o) { return overlaps(r, o); })) e.style.visibility = "hidden";
+      return placed.some(function (o) { return overlaps(r, o); });
     });
+    names.forEach(function (e, i) { e.style.visibility = hide[i] ? "hidden" : ""; });
   }
 
   // ---- the dated state ------------------------------------------------------------------------------
@@ -279,11 +281,14 @@ function gcmInit(map, G) {
     // Chromium makes every clickable Leaflet shape (borders, axes, places, zones) a Tab stop with
     // no name; for the keyboard they are decoration: the zone labels and the text say it all.
     root.querySelectorAll("path.leaflet-interactive:not([tabindex])").forEach(function (e) { e.setAttribute("tabindex", "-1"); });
-    layoutLabels();
+    // Everything written first, the labels placed last: they measure the page once (the
+    // legend and the control rows take room too), and the frame is then painted without
+    // another layout (the labels move by transform).
     panels.render(state, view);
     if (typeof lessonCtl !== "undefined" && lessonCtl) lessonBar();
     legendForces();
     syncControls();
+    layoutLabels();
     root.setAttribute("data-gcm-date", d);
     window.gcmLastRenderMs = performance.now() - t0;
     window.gcmRenders = (window.gcmRenders || 0) + 1;
