@@ -85,7 +85,7 @@ export default function (component) {
     frame.style.height = Math.max(560, window.innerHeight - 24) + "px";
     frame.style.border = "0";
     frame.style.display = "block";
-    box.appendChild(frame);
+    box.style.minHeight = frame.style.height;  // the room it will take, kept while it loads
   }
   frame.title = data.title || "";
   // Text in the host page until the frame has drawn: a reader on a slow phone sees what is
@@ -94,7 +94,8 @@ export default function (component) {
   const unnote = () => { if (note) { note.remove(); note = null; } };
   let reported = 0;
   const wide = () => frame.clientWidth >= 900;
-  const available = () => Math.max(480, window.innerHeight - Math.max(0, frame.getBoundingClientRect().top + window.scrollY) - 12);
+  // (A new frame joins the page with its document; until then its box stands in for it.)
+  const available = () => Math.max(480, window.innerHeight - Math.max(0, (frame.isConnected ? frame : box).getBoundingClientRect().top + window.scrollY) - 12);
   const size = () => {
     reachOut(box, embed);
     const height = wide() || !reported ? available() : reported;
@@ -122,7 +123,10 @@ export default function (component) {
     const want = data.hash;
     page
       .then((text) => {
-        if (frame.dataset.hash === want) frame.srcdoc = text.replace(/<script type="application\/json" id="gcm-view">[^<]*<\/script>/, () => block);
+        if (frame.dataset.hash !== want) return;
+        frame.srcdoc = text.replace(/<script type="application\/json" id="gcm-view">[^<]*<\/script>/, () => block);
+        // A new frame goes into the page with its document: one navigation, not a blank one first.
+        if (!frame.isConnected) { box.appendChild(frame); box.style.minHeight = ""; size(); }
       })
       .catch(() => { if (note) note.textContent = data.failed || "The map could not be loaded. Reload the page to try again."; });
   }
