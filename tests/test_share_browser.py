@@ -7,6 +7,7 @@ Every request outside 127.0.0.1 and file:// is refused, as in tests/test_browser
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -112,6 +113,7 @@ def test_the_embed_snippet_works_in_a_local_page(
         assert outer.locator(".st-key-gcm_downloads").count() == 0  # the embed is the map alone
         full = inner.locator("a.gcm-full").get_attribute("href") or ""
         assert "embed" not in full and "date=2024-08-22" in full
+        assert re.search(r"[?&]v=[0-9a-f]{12}(&|$)", full), full  # the data version it was made with
         button = inner.locator("button.gcm-text-btn")
         button.click()
         assert button.get_attribute("aria-expanded") == "true"

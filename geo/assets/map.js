@@ -418,7 +418,7 @@ function gcmInit(map, G) {
   // Embedded: a button opens the text over the map; a link opens the full map in a new tab.
   ui.textBtn = embedMode ? h("button", { type: "button", class: "gcm-btn gcm-text-btn", "aria-expanded": "false", "aria-controls": "gcm-panels",
     onclick: function () { openText(ui.textBtn.getAttribute("aria-expanded") !== "true"); } }, fmt("ui.text_open")) : null;
-  ui.full = embedMode && base ? h("a", { class: "gcm-full", href: GCMShare.link(base, snapshot()), target: "_blank", rel: "noopener noreferrer", text: fmt("ui.full_map") }) : null;
+  ui.full = embedMode && base ? h("a", { class: "gcm-full", href: GCMShare.link(base, snapshot(), { version: G.version }), target: "_blank", rel: "noopener noreferrer", text: fmt("ui.full_map") }) : null;
   bar.append(
     h("div", { class: "gcm-row" }, ui.prev, ui.play, ui.next,
       h("label", { class: "gcm-asof", for: "gcm-date" }, h("span", { class: "gcm-asof-word", text: fmt("ui.as_of") })), ui.calendar,
@@ -455,7 +455,7 @@ function gcmInit(map, G) {
     ui.play.textContent = st.timer ? "❚❚" : "▶";
     ui.play.setAttribute("aria-pressed", st.timer ? "true" : "false");
     ui.play.setAttribute("aria-label", fmt(st.timer ? "map.pause" : "map.play"));
-    if (ui.full) ui.full.href = GCMShare.link(base, snapshot());
+    if (ui.full) ui.full.href = GCMShare.link(base, snapshot(), { version: G.version });
     ui.notice.textContent = st.date > G.dataAsOf ? fmt("map.after_data", { date: T.day(G.dataAsOf) })
       : st.date < G.dataFrom ? fmt("ui.before_data", { date: T.day(G.dataFrom) }) : "";
   }
