@@ -489,6 +489,19 @@ def test_switched_off_layers_are_said_to_be_off_not_empty(page: Page, app_url: s
     assert "switched off" in frame.locator(".gcm-legend-forces").inner_text()
 
 
+def test_the_legend_says_which_zones_of_the_day_are_not_drawn(page: Page, app_url: str) -> None:
+    """The yellow line has no openly licensed geometry: once the text speaks of it, the legend
+    says it is not drawn (an embed shows the map alone); before, the legend says nothing of it."""
+    frame = page.open(f"{app_url}/?date=2024-08-22")
+    note = frame.locator(".gcm-legend-unmapped")
+    assert note.is_hidden()
+    frame.get_by_label("As of").fill("2025-10-12")
+    shown(frame, "2025-10-12")
+    note.wait_for()
+    assert note.inner_text().startswith("Not drawn") and "Yellow line" in note.inner_text()
+    assert page.errors == []
+
+
 def test_map_shapes_are_not_tab_stops(page: Page, app_url: str) -> None:
     """After the Layers menu, Tab goes to the map and its named zone labels, never to an
     unnamed shape (Chromium makes clickable SVG shapes focusable)."""

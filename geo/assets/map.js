@@ -476,10 +476,13 @@ function gcmInit(map, G) {
 
   // ---- legend: open on a desktop's first view ---------------------------------------------------------------
   var legendList = h("ul", { class: "gcm-legend-forces" });
+  // Zones the text speaks of on this day that the map cannot draw (no openly licensed geometry):
+  // said in the legend too, so that a reader of the map alone (an embed) knows they are missing.
+  var legendUnmapped = h("p", { class: "gcm-legend-unmapped", hidden: true });
   var legend = L.control({ position: "bottomright" });
   legend.onAdd = function () {
     var details = h("details", { class: "gcm-legend" }, h("summary", { class: "gcm-summary", text: fmt("ui.legend") }),
-      h("p", { class: "gcm-legend-head", text: fmt("ui.legend_forces") }), legendList,
+      h("p", { class: "gcm-legend-head", text: fmt("ui.legend_forces") }), legendList, legendUnmapped,
       h("ul", null,
         h("li", null, h("span", { class: "gcm-key gcm-key-dashed", "aria-hidden": "true" }), " " + fmt("map.legend_dashed")),
         h("li", null, h("span", { class: "gcm-key gcm-key-left", "aria-hidden": "true" }), " " + fmt("map.legend_left")),
@@ -505,6 +508,12 @@ function gcmInit(map, G) {
     legendList.replaceChildren.apply(legendList, forces.length ? forces.map(function (a) {
       return h("li", null, h("span", { class: "gcm-key gcm-key-hatch", style: { "--gcm-c": G.actors[a].colour }, "aria-hidden": "true" }), " " + G.actors[a].name);
     }) : [h("li", { class: "gcm-muted", text: fmt(hidden ? "ui.forces_hidden" : "ui.no_forces") })]);
+    var unmapped = Object.keys(G.zones).filter(function (z) {
+      var zs = state.zones[z];
+      return G.zones[z].mapped === false && zs && (zs.presence.length || zs.left.length || zs.demands.length);
+    });
+    legendUnmapped.textContent = unmapped.length ? fmt("ui.legend_not_drawn", { zones: unmapped.map(function (z) { return G.zones[z].name; }).join(", ") }) : "";
+    legendUnmapped.hidden = !unmapped.length;
   }
 
   // ---- the text: tabs, and the Share tab's link, embed snippet and citation ---------------------------
