@@ -173,3 +173,29 @@ def test_the_listed_shortcuts_change_the_date(viewer: Viewer, app_url: str) -> N
     frame.wait_for_selector("#gcm-panels[data-gcm-date='2024-08-22']", state="attached")
     viewer.page.keyboard.press("d")
     assert frame.evaluate("() => document.activeElement.id") == "gcm-date"
+
+
+@pytest.mark.parametrize("viewer", SCREENS, indirect=True)
+def test_the_skip_link_moves_focus_to_the_text_and_keeps_the_page(viewer: Viewer, app_url: str) -> None:
+    """Activated by keyboard, the skip link puts focus on the text; in the app the page is a
+    srcdoc frame, where following "#gcm-panels" would load the host's address instead."""
+    frame = viewer.open_map(f"{app_url}/?date=2024-08-22")
+    frame.locator("a.gcm-skip").focus()
+    viewer.page.keyboard.press("Enter")
+    frame.wait_for_function("() => document.activeElement && document.activeElement.id === 'gcm-panels'")
+    viewer.page.wait_for_timeout(500)  # a navigation, had one started, would have replaced the page
+    assert frame.evaluate("() => location.href") == "about:srcdoc"
+    assert frame.evaluate("() => !!document.querySelector('html[data-gcm-ready]')")
+
+
+@pytest.mark.parametrize("viewer", SCREENS, indirect=True)
+def test_a_shortcut_pressed_on_the_host_page_moves_one_change(viewer: Viewer, app_url: str) -> None:
+    """Focus on the host page (where it is after opening the app): one key, one change, also
+    after the rerun that follows the first draw (the bridge is called again then)."""
+    frame = viewer.open_map(f"{app_url}/?date=2024-08-22")
+    viewer.page.locator(".st-key-gcm_downloads").wait_for()  # the rerun after the first draw
+    viewer.page.evaluate("() => { document.activeElement && document.activeElement.blur(); }")
+    viewer.page.keyboard.press(".")
+    frame.wait_for_selector("#gcm-panels[data-gcm-date='2024-08-25']", state="attached")
+    viewer.page.wait_for_timeout(500)  # a second delivery of the key would move on to 26 Aug
+    assert frame.evaluate("() => document.getElementById('gcm-panels').dataset.gcmDate") == "2024-08-25"

@@ -52,8 +52,14 @@ export function fetchPage(data) {
   return pageText;
 }
 
+// The listeners of the last call. Streamlit calls this function again when the element's data
+// changes (the first run's and the next run's differ), without always undoing the last call:
+// each call takes over the listeners, or every key would reach the map twice.
+let undoLast = null;
+
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
+  if (undoLast) undoLast();
   // Only a frame to make (or remake, for a new page) needs the page. The session's first run
   // brings it along; later runs only its address.
   const made = parentElement.querySelector("iframe.gcm-map");
@@ -176,10 +182,13 @@ export default function (component) {
   window.addEventListener("resize", size);
   frame.addEventListener("load", size);
   size();
-  return () => {
+  const undo = () => {
     window.removeEventListener("message", onMessage);
     window.removeEventListener("keydown", onKey);
     window.removeEventListener("resize", size);
     frame.removeEventListener("load", size);
+    if (undoLast === undo) undoLast = null;
   };
+  undoLast = undo;
+  return undo;
 }

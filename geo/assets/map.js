@@ -518,6 +518,15 @@ function gcmInit(map, G) {
 
   // ---- the text: tabs, and the Share tab's link, embed snippet and citation ---------------------------
   var panelsEl = doc.getElementById("gcm-panels");
+  // The skip link moves focus by script: in the app the page is a srcdoc frame, whose address
+  // is the host's, so following "#gcm-panels" would load the host's address into the frame.
+  var skip = doc.querySelector("a.gcm-skip");
+  if (skip) skip.addEventListener("click", function (e) {
+    e.preventDefault();
+    if (embedMode) { openText(true); return; }
+    panelsEl.focus({ preventScroll: true });
+    panelsEl.scrollIntoView({ block: "start" });
+  });
   if (embedMode) panelsEl.append(h("button", { type: "button", class: "gcm-btn gcm-panel-close", onclick: function () { openText(false); } }, fmt("ui.text_close")));
   // Guided lessons: a step sets the date, the layers, the parties and the view.
   var lessonFit = null;  // the current step's view, kept until the reader moves the map
