@@ -98,13 +98,15 @@ export default function (component) {
   // coming, and the page has a first paint of its own (paint timing ignores frames).
   let note = box.querySelector("p.gcm-loading");
   const unnote = () => { if (note) { note.remove(); note = null; } };
-  let reported = 0;
+  // The page's own height, as it last reported it: kept on the frame, since a later call of
+  // this function (a rerun) must not forget it (the page reports only a change).
+  const reported = () => Number(frame.dataset.reported || 0);
   const wide = () => frame.clientWidth >= 900;
   // (A new frame joins the page with its document; until then its box stands in for it.)
   const available = () => Math.max(480, window.innerHeight - Math.max(0, (frame.isConnected ? frame : box).getBoundingClientRect().top + window.scrollY) - 12);
   const size = () => {
     reachOut(box, embed);
-    const height = wide() || !reported ? available() : reported;
+    const height = wide() || !reported() ? available() : reported();
     frame.style.height = height + "px";
     if (frame.contentWindow) frame.contentWindow.postMessage({ type: "gcm:host", height: available() }, "*");
   };
@@ -148,7 +150,7 @@ export default function (component) {
       return;
     }
     if (msg.type === "gcm:height" && typeof msg.height === "number") {
-      reported = Math.min(Math.max(0, msg.height), 20000);
+      frame.dataset.reported = String(Math.min(Math.max(0, msg.height), 20000));
       size();
       return;
     }
