@@ -384,6 +384,45 @@ def test_a_phone_gets_the_map_first_then_the_text(browser: Any, app_url: str) ->
         phone.context.close()
 
 
+def test_on_a_phone_one_finger_scrolls_the_page_and_the_map_frame_is_as_tall_as_its_page(
+    browser: Any, app_url: str
+) -> None:
+    """The map fills most of a phone's first screen: a one-finger swipe on it scrolls the page to
+    the text (two fingers move the map, as a note on the map says). The frame is as tall as its
+    page, also after the rerun that follows the first draw, so the text is not a scroll box of
+    its own. On a desktop, one finger (the mouse) still drags the map."""
+    phone = Page(browser, width=375, height=812, mobile=True)
+    try:
+        frame = phone.open(f"{app_url}/?date=2024-08-22")
+        phone.page.locator(".st-key-gcm_downloads").wait_for()  # after the rerun
+        inner = frame.locator("html")
+        assert inner.evaluate("() => !window.gcm.map.dragging.enabled()")
+        assert frame.locator(".gcm-two-fingers").inner_text() == "Two fingers move the map"
+        height = inner.evaluate("() => document.body.scrollHeight")
+        assert abs(phone.page.locator("iframe.gcm-map").bounding_box()["height"] - height) <= 2
+        center = inner.evaluate("() => window.gcm.map.getCenter().toString()")
+        cdp = phone.context.new_cdp_session(phone.page)
+        for kind, y in [("touchStart", 500), *(("touchMove", 500 - 15 * k) for k in range(1, 16))]:
+            cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": 180, "y": y}]})
+            phone.page.wait_for_timeout(16)
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        phone.page.wait_for_timeout(300)
+        scrolled = phone.page.evaluate(
+            "() => Math.max(scrollY, document.querySelector('[data-testid=stMain]').scrollTop)"
+        )
+        assert scrolled > 100, scrolled
+        assert inner.evaluate("() => window.gcm.map.getCenter().toString()") == center
+    finally:
+        phone.context.close()
+    desktop = Page(browser, width=1280, height=800)
+    try:
+        frame = desktop.open(f"{app_url}/?date=2024-08-22")
+        assert frame.locator("html").evaluate("() => window.gcm.map.dragging.enabled()")
+        assert frame.locator(".gcm-two-fingers").count() == 0
+    finally:
+        desktop.context.close()
+
+
 CENTER_AND_DRAWN = """() => {
   const map = window[Object.keys(window).find((k) => k.startsWith('map_'))];
   const c = map.getCenter(), size = map.getSize();

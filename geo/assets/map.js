@@ -78,6 +78,19 @@ function gcmInit(map, G) {
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution(h("span", { text: G.attribution }).innerHTML);
   map.zoomControl.setPosition("topleft");
+  // On a touch screen in the phone layout, one finger scrolls the page (the text is under the
+  // map, which fills most of the screen; in an embed, the page around it) and two fingers move
+  // and zoom the map, as a small note on the map says.
+  var coarse = window.matchMedia("(pointer: coarse)");
+  var twoFingers = L.control({ position: "topright" });
+  twoFingers.onAdd = function () { return h("div", { class: "gcm-two-fingers", text: fmt("ui.two_fingers") }); };
+  function touchMode() {
+    var phone = narrow() && coarse.matches;
+    if (phone === !map.dragging.enabled()) return;
+    if (phone) { map.dragging.disable(); twoFingers.addTo(map); } else { map.dragging.enable(); twoFingers.remove(); }
+  }
+  touchMode();
+  [wideQuery, coarse].forEach(function (q) { if (q.addEventListener) q.addEventListener("change", touchMode); });
   map.createPane("gcmZones").style.zIndex = 410;
   map.createPane("gcmPlaces").style.zIndex = 450;
   map.createPane("gcmLeaders").style.zIndex = 620;
