@@ -202,6 +202,21 @@ def test_the_page_comes_with_the_first_run_and_is_not_fetched(page: Page, app_ur
     assert page.blocked == [] and page.errors == []
 
 
+def test_a_date_typed_digit_by_digit_is_drawn_once(page: Page, app_url: str) -> None:
+    """Typing 02102025 passes the field through other dates (0002-..., 0020-...): only the date
+    typed is drawn, announced and written to the address, once the typing pauses."""
+    frame = page.open(f"{app_url}/?date=2024-08-22")
+    before = frame.locator("html").evaluate("() => window.gcmRenders")
+    frame.locator("#gcm-date").click(position={"x": 12, "y": 18})  # the month, in Chromium's en-US
+    for key in "02102025":
+        page.page.keyboard.press(key)
+        page.page.wait_for_timeout(60)
+    shown(frame, "2025-02-10")
+    page.page.wait_for_function("() => location.search.includes('date=2025-02-10')")
+    assert frame.locator("html").evaluate("() => window.gcmRenders") - before == 1
+    assert page.errors == []
+
+
 def test_map_and_text_change_date_in_the_same_call(page: Page, app_url: str) -> None:
     """One render draws both: no frame ever shows the map on one day and the text on another."""
     frame = page.open(f"{app_url}/?date=2024-08-22")

@@ -400,7 +400,23 @@ function gcmInit(map, G) {
   ui.slider = h("input", { type: "range", class: "gcm-slider", min: "0", max: String(days.length - 1), step: "1", "aria-label": fmt("map.slider"),
     oninput: function () { setDate(days[Number(ui.slider.value)]); } });
   ui.calendar = h("input", { type: "date", id: "gcm-date", class: "gcm-date", min: range ? range[0] : "1948-01-01", max: range ? range[1] : "2100-12-31", title: fmt("map.calendar"),
-    onchange: function () { if (GCMTime.isDay(ui.calendar.value)) setDate(ui.calendar.value); } });
+    // Typed digit by digit, the field passes through other dates on the way (0002-08-22, ...):
+    // a typed date is taken once the typing pauses, or on Enter; a picked one at once.
+    onkeydown: function (e) {
+      typedAt = performance.now();
+      if (e.key === "Enter") takeCalendar(0);
+    },
+    onchange: function () { takeCalendar(performance.now() - typedAt < 150 ? 700 : 0); },
+    onblur: function () { if (calendarTimer) takeCalendar(0); } });
+  var typedAt = -1e9, calendarTimer = null;
+  function takeCalendar(wait) {
+    clearTimeout(calendarTimer);
+    calendarTimer = null;
+    var v = ui.calendar.value;
+    if (!GCMTime.isDay(v)) return;
+    if (!wait) { setDate(v); return; }
+    calendarTimer = setTimeout(function () { calendarTimer = null; if (ui.calendar.value === v) setDate(v); }, wait);
+  }
   ui.notice = h("span", { class: "gcm-notice" });
   ui.showing = h("span", { class: "gcm-datato" });
   // What was wrong with the link, at the top where a phone's reader sees it.
