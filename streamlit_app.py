@@ -154,11 +154,6 @@ def downloads(view: urlstate.View, base: str | None) -> None:
 
 
 MAP = st.components.v2.component("gcm_map", js=(ASSETS / "bridge.js").read_text(encoding="utf-8"))
-# The page's text, on a session's first run only, handed to the bridge in the browser. Its own
-# element, after the map's: the map's element stays small and reaches the browser first, which
-# then loads the components' code while the page's ~130 KB (compressed) are still on their way
-# (measured: the map's element 20 ms sooner than when it carried the page itself).
-PAGE = st.components.v2.component("gcm_page", js=(ASSETS / "carrier.js").read_text(encoding="utf-8"))
 
 tidy_memory()
 bundle = load_bundle()
@@ -185,17 +180,12 @@ initial: urlstate.View = st.session_state.gcm_initial
 embedded = bool(st.context.is_embedded)
 
 url, digest = page_file()
-# The session's first run carries the page itself, in a second element after the map's (see
-# PAGE): the browser then draws it as soon as the component's code has loaded, instead of
-# starting a request for it only then. Later runs carry only its address: the frame stays as it
-# is, and a frame made again (rare) fetches the same page from static/.
-first = st.session_state.get("gcm_page_sent") != digest
-st.session_state.gcm_page_sent = digest
+# The page travels as a file the bridge fetches, never in the session's messages: carrying it in
+# the first run (tried) drew a desktop's cold load 30 ms sooner but a throttled phone's 2 s later.
 result = MAP(
     data={
         "url": url,
         "hash": digest,
-        "carried": first,
         "initial": {
             **initial.to_json(),
             "warnings": list(st.session_state.gcm_warnings),
@@ -210,8 +200,6 @@ result = MAP(
     on_state_change=lambda: None,
     on_drawn_change=lambda: None,
 )
-if first:
-    PAGE(data={"hash": digest, "page": page_html()[0]}, key="gcm_page")
 current = urlstate.from_map(getattr(result, "state", None), fallback=initial, actors=actors, lessons=lessons)
 if st.query_params.to_dict() != current.to_params():
     st.query_params.from_dict(current.to_params())

@@ -404,7 +404,7 @@ class Reader:
             elif kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
                 el = fm.delta.new_element
                 what = el.WhichOneof("type")
-                # The map's element (a first run also has the element that carries its page).
+                # The map's element (the app's only component).
                 if what == "bidi_component" and el.bidi_component.component_name.endswith("gcm_map"):
                     run.widget_id = el.bidi_component.id
                     run.component = json.loads(el.bidi_component.json or "{}")

@@ -30,7 +30,6 @@ def run(**params: str) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     assert not download_labels(at)  # nothing under the map before the map is drawn
-    first_run_carries_the_page(at)
     at.session_state["gcm_map"] = {"drawn": True}
     at.run()
     assert not at.exception, at.exception
@@ -71,21 +70,8 @@ def data(at: AppTest) -> dict[str, Any]:
         (getattr(e, "type", "?"), getattr(getattr(e, "proto", None), "component_name", "")) for e in shown
     ]
     assert kinds[0] == ("bidi_component", "gcm_map"), kinds
-    assert {k for k, _ in kinds[1:]} <= DOWNLOAD_SECTION, kinds  # later runs: no page carried
-    d = dict(json.loads(shown[0].proto.json))
-    assert d["carried"] is False  # the frame exists; a frame made again fetches the page
-    return d
-
-
-def first_run_carries_the_page(at: AppTest) -> None:
-    """A session's first run: the map's element, then one that carries the page itself (the same
-    text as the static file), and nothing else; the bridge is told to wait for it."""
-    shown = elements(at)
-    kinds = [(e.type, getattr(e.proto, "component_name", "")) for e in shown]
-    assert kinds == [("bidi_component", "gcm_map"), ("bidi_component", "gcm_page")], kinds
-    d, carried = (json.loads(e.proto.json) for e in shown)
-    assert d["carried"] is True and carried["hash"] == d["hash"]
-    assert carried["page"] == (STATIC / d["url"].removeprefix("app/static/")).read_text(encoding="utf-8")
+    assert {k for k, _ in kinds[1:]} <= DOWNLOAD_SECTION, kinds
+    return dict(json.loads(shown[0].proto.json))
 
 
 def download_labels(at: AppTest) -> list[str]:

@@ -9,7 +9,6 @@
 // container: moving that after it was painted is a layout shift (Lighthouse measured CLS 0.115).
 const HOST_CSS = `
 [data-testid="stHeader"] { display: none; }
-.st-key-gcm_page { display: none; }
 [data-testid="stMain"]:focus-visible { outline: 3px solid #000; outline-offset: -3px; }
 .st-key-gcm_downloads button { min-height: 44px; }
 `;
@@ -25,21 +24,8 @@ function reachOut(box, embed) {
   box.style.marginLeft = box.style.marginRight = -side + "px";
 }
 
-// The page: on a session's first run, carried by its own element (carrier.js), which may come
-// before or after this one; if it has not come within 2 s (it always should), fetched.
+// The page, fetched first thing (before any layout work here): one request per page hash.
 // (Exported for tests/js/bridge.test.mjs; Streamlit uses the default export.)
-export function carriedPage(data, waitMs = 2000) {
-  const pages = (window.__gcmPages = window.__gcmPages || {});
-  const slot = pages[data.hash] || (pages[data.hash] = {});
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { delete pages[data.hash]; fetchPage(data).then(resolve, reject); }, waitMs);
-    const take = (text) => { clearTimeout(timer); delete pages[data.hash]; resolve(text); };
-    if (typeof slot.text === "string") take(slot.text);
-    else slot.resolve = take;
-  });
-}
-
-// Otherwise fetched first thing (before any layout work here): one request per page hash.
 let pageHash = null;
 let pageText = null;
 export function fetchPage(data) {
@@ -52,18 +38,18 @@ export function fetchPage(data) {
   return pageText;
 }
 
-// The listeners of the last call. Streamlit calls this function again when the element's data
-// changes (the first run's and the next run's differ), without always undoing the last call:
-// each call takes over the listeners, or every key would reach the map twice.
+// The listeners of the last call. Streamlit calls this function again whenever the element's
+// data changes, without always undoing the last call (seen while the first run's data differed
+// from the next run's): each call takes over the listeners, or every key would reach the map
+// twice.
 let undoLast = null;
 
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
   if (undoLast) undoLast();
-  // Only a frame to make (or remake, for a new page) needs the page. The session's first run
-  // brings it along; later runs only its address.
+  // Only a frame to make (or remake, for a new page) needs the page.
   const made = parentElement.querySelector("iframe.gcm-map");
-  const page = made && made.dataset.hash === data.hash ? null : data.carried ? carriedPage(data) : fetchPage(data);
+  const page = made && made.dataset.hash === data.hash ? null : fetchPage(data);
   if (!document.getElementById("gcm-host-css")) {
     const style = document.createElement("style");
     style.id = "gcm-host-css";
