@@ -14,9 +14,10 @@ Starts N Streamlit replicas behind nginx with ``deploy/run.sh`` (the deployment 
    the address bar holds it.
 2. **Memory**: every replica's resident memory (VmRSS) is sampled each second, before, during,
    and after the readers have gone (past Streamlit's 120 s ``server.disconnectedSessionTTL``).
-   The level it is compared with is taken after a warm-up rush of the same readers
-   (``--warmup-seconds``): a replica's first rush leaves Python's small-object allocator a few
-   MB larger for good (docs/DEPLOY.md), and repeated rushes do not add to it.
+   The level it is compared with is taken after a warm-up rush identical to the load (the same
+   readers and browsers for as long; ``--warmup-seconds``): a replica's first rush leaves
+   Python's small-object allocator a few MB larger for good, as much as that rush's peak needed
+   (docs/DEPLOY.md), and a repeated rush does not add to it.
 3. **Failover**: the readers come back for ``--kill-seconds``, and one replica is killed
    (SIGKILL) a third of the way in: what its readers saw, and where new readers went.
 
@@ -60,7 +61,6 @@ DOC = ROOT / "docs" / "DEPLOY.md"
 LOGS = ROOT / "artifacts" / "bench" / "load"
 SESSION_TTL_S = 120  # Streamlit's server.disconnectedSessionTTL (its default; deploy/run.sh keeps it)
 TIDY_WAIT_S = 35  # one pass of the app's memory janitor (every 30 s: collection, malloc_trim)
-WARMUP_S = 30  # the warm-up rush: the same readers as the load, before the baseline
 RUN_TIMEOUT_S = 20.0  # one script run: from the rerun request to script_finished
 CONNECT_TIMEOUT_S = 10.0
 RECONNECT_FOR_S = 30.0  # a reader whose connection drops tries again for this long
@@ -852,9 +852,12 @@ def run_load(
     logs: Path = LOGS,
     post_script_gc: bool = False,
     blip_chance: float = BLIP_CHANCE,
-    warmup_seconds: float = WARMUP_S,
+    warmup_seconds: float | None = None,
 ) -> dict[str, Any]:
-    """The whole run (see the module's docstring); returns the results as a dict."""
+    """The whole run (see the module's docstring); returns the results as a dict. The warm-up
+    rush lasts ``warmup_seconds`` (default: as long as the load; 0 skips it)."""
+    if warmup_seconds is None:
+        warmup_seconds = seconds
     out: dict[str, Any] = {
         "machine": {
             "cpus": os.cpu_count(),
@@ -890,10 +893,13 @@ def run_load(
         warmup: dict[str, Any] = {}
         if warmup_seconds > 0:
             # The first rush a replica sees leaves its small-object allocator (pymalloc) holding a
-            # few MB more for good: arenas pinned by a few hundred objects that outlived the rush.
-            # Later rushes reuse that room. So the level to come back to is the one after a rush.
+            # few MB more for good: arenas pinned by a few hundred objects that outlived the rush,
+            # as many as that rush's peak needed (sessions are held until the TTL, so the peak
+            # grows with the rush's length). A repeated rush reuses that room. So the level to
+            # come back to is the one after a rush like the load.
             print(
-                f"  warm-up rush: {sessions} readers, {warmup_seconds:.0f} s, then past the session TTL ...",
+                f"  warm-up rush: {sessions} readers, {browsers} browsers, {warmup_seconds:.0f} s, "
+                "then past the session TTL ...",
                 file=sys.stderr,
             )
             wstats, _ = asyncio.run(
@@ -901,7 +907,7 @@ def run_load(
                     dep,
                     sessions=sessions,
                     seconds=warmup_seconds,
-                    browsers=0,
+                    browsers=browsers,
                     seed=seed + 2,
                     samples=[],
                     settle=SESSION_TTL_S + 5,
@@ -1095,8 +1101,9 @@ def _warmup_note(c: dict[str, Any], mem: dict[str, Any]) -> str:
     if not w:
         return " No warm-up rush: the memory baseline is after one reader."
     return (
-        f" Memory is compared with its level after a warm-up rush of the same {c['sessions']} readers "
-        f"for {c['warmup_s']:.0f} s ({w['changes']:,} changes, {w['errors']} errors, {w['leaks']} leaks), "
+        f" Memory is compared with its level after a warm-up rush like the load ({c['sessions']} readers "
+        f"and {c['browsers']} browsers for {c['warmup_s']:.0f} s: {w['changes']:,} changes, "
+        f"{w['errors']} errors, {w['leaks']} leaks), "
         f"left past the session TTL; each memory figure after a reader is one janitor pass "
         f"({TIDY_WAIT_S} s) later."
     )
@@ -1108,7 +1115,12 @@ def _no_reply(blips: dict[str, int]) -> str:
 
 
 def _by(d: dict[str, int]) -> str:
-    return ", ".join(f"{k.rsplit(':', 1)[-1]}: {v}" for k, v in sorted(d.items())) or "—"
+    """Counts by replica, as ports; nginx lists every replica it tried ("A, B": A failed, then B)."""
+
+    def ports(k: str) -> str:
+        return " → ".join(a.rsplit(":", 1)[-1] for a in k.split(", "))
+
+    return ", ".join(f"{ports(k)}: {v}" for k, v in sorted(d.items())) or "—"
 
 
 def _kinds(d: dict[str, int]) -> str:
@@ -1152,8 +1164,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--warmup-seconds",
         type=float,
-        default=WARMUP_S,
-        help=f"a rush of the same readers before the memory baseline; 0 skips it (default {WARMUP_S})",
+        default=None,
+        help="a rush of the same readers and browsers before the memory baseline; 0 skips it "
+        "(default: as long as the load)",
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=RESULTS)
