@@ -30,6 +30,10 @@ else
   mapfile -t PORTS < <(seq "$FIRST" $((FIRST + N - 1)))
 fi
 
+# No allocator settings, on purpose (measured, docs/DEPLOY.md "Load"): MALLOC_ARENA_MAX=2 changes
+# nothing (glibc's thread arenas hold ~4 MB after the app's malloc_trim), and PYTHONMALLOC=malloc
+# keeps as much after a rush (in glibc's pages instead of pymalloc's arenas) and starts 3 MB higher.
+
 # The Streamlit settings that matter behind a proxy (docs/DEPLOY.md explains each). The rest
 # comes from .streamlit/config.toml (static serving, websocket compression, headless).
 STREAMLIT_FLAGS=(
