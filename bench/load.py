@@ -1046,7 +1046,7 @@ def render(r: dict[str, Any]) -> str:
         f"| date change: rerun request to `script_finished` | {_p(load['date_change_ms'])} |",
         f"| layer toggle: the same | {_p(load['layer_toggle_ms'])} |",
         f"| a reader's arrival: `GET /`, websocket, first run | {_p(load['open_ms'])} |",
-        f"| the map page file (418 KB, gzip by nginx) | {_p(load['page_file_ms'])} |",
+        f"| the map page file (gzip by nginx) | {_p(load['page_file_ms'])} |",
         f"| requests nginx could not pass to their replica (its error log) "
         f"| {load.get('nginx_upstream_errors', '—')} |",
         f"| connection blips: resumed the same session (sticky) "
