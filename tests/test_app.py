@@ -86,6 +86,20 @@ def page(at: AppTest) -> str:
     return (STATIC / d["url"].removeprefix("app/static/")).read_text(encoding="utf-8")
 
 
+def test_the_page_is_also_written_gzipped_once_for_the_bridge_to_unpack() -> None:
+    """Streamlit would gzip the plain file again for every reader; the .gz file (served as
+    application/gzip, which it passes through as it is) is the same page, packed the same way
+    by every replica (no timestamp), so one cached copy serves them all."""
+    import gzip
+
+    d = data(run(date="2024-08-22"))
+    assert d["packed"] == d["url"] + ".gz"
+    packed = (STATIC / d["packed"].removeprefix("app/static/")).read_bytes()
+    assert gzip.decompress(packed).decode("utf-8") == page(run(date="2024-08-22"))
+    assert packed[4:8] == b"\0\0\0\0"  # the header's modification time: none
+    assert len(packed) < len(gzip.decompress(packed)) / 2
+
+
 def initial(at: AppTest) -> dict[str, Any]:
     """The view the page opens on (the bridge hands it to the page with the frame's name)."""
     return dict(data(at)["initial"])
@@ -194,18 +208,21 @@ def test_pages_of_earlier_builds_are_removed_after_a_day() -> None:
     import time
 
     stale, recent = STATIC / "gcm-0000000000000000.html", STATIC / "gcm-1111111111111111.html"
-    for f, age in ((stale, 2 * 86_400), (recent, 3_600)):
+    stale_gz, recent_gz = (f.with_name(f.name + ".gz") for f in (stale, recent))
+    olds = ((stale, 2 * 86_400), (stale_gz, 2 * 86_400), (recent, 3_600), (recent_gz, 3_600))
+    for f, age in olds:
         f.write_text("old page", encoding="utf-8")
         os.utime(f, (time.time() - age, time.time() - age))
     try:
-        for current in STATIC.glob("gcm-*.html"):
-            if current not in (stale, recent):
+        for current in STATIC.glob("gcm-*.html*"):
+            if current not in [f for f, _ in olds]:
                 current.unlink()  # so that this run writes its page, and prunes
         page(run())
-        assert not stale.exists() and recent.exists()
+        assert not stale.exists() and not stale_gz.exists()
+        assert recent.exists() and recent_gz.exists()
     finally:
-        recent.unlink(missing_ok=True)
-        stale.unlink(missing_ok=True)
+        for f, _ in olds:
+            f.unlink(missing_ok=True)
 
 
 def test_a_cited_link_says_when_the_data_has_changed_since() -> None:

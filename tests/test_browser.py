@@ -190,15 +190,16 @@ def test_changing_the_date_updates_map_text_and_url_together(page: Page, app_url
 
 
 def test_the_page_is_fetched_once_and_never_again_on_reruns(page: Page, app_url: str) -> None:
-    """The bridge fetches the page (a static file named by its hash) once; the reruns that
-    follow (the first draw, date changes) keep the frame and ask for nothing."""
+    """The bridge fetches the page (a static file named by its hash, gzipped once on the
+    server and unpacked in the browser) once; the reruns that follow (the first draw, date
+    changes) keep the frame and ask for nothing."""
     asked: list[str] = []
     page.page.on("request", lambda r: asked.append(r.url) if "/app/static/gcm-" in r.url else None)
     frame = page.open(f"{app_url}/?date=2024-08-22")
     frame.get_by_role("button", name="Next change").click()
     page.page.wait_for_function("() => location.search.includes('date=2024-08-25')")
     page.page.wait_for_timeout(1000)  # a rerun, had it asked for the page, would have by now
-    assert len(asked) == 1 and re.search(r"/app/static/gcm-[0-9a-f]{16}\.html$", asked[0]), asked
+    assert len(asked) == 1 and re.search(r"/app/static/gcm-[0-9a-f]{16}\.html\.gz$", asked[0]), asked
     assert page.blocked == [] and page.errors == []
 
 
