@@ -19,6 +19,7 @@ import pytest
 from geo import csp, mapping
 from geo.bundle import Bundle
 from geo.urlstate import View
+from tests.conftest import LayersCopy
 
 VIEW = View(date(2024, 8, 22))
 OSM = "https://tile.openstreetmap.org"
@@ -201,3 +202,18 @@ def test_the_exported_file_carries_the_policy(tmp_path: Path) -> None:
     policy = parsed.policy()
     assert policy["img-src"] == ["data:"] and policy["connect-src"] == ["'none'"]
     assert sorted(policy["script-src"]) == sorted({sha256(s) for s in parsed.executable()})
+
+
+def test_the_data_is_a_block_never_run_so_new_data_keeps_the_policy(layers_copy: LayersCopy) -> None:
+    """Every date's state is a JSON data block, not part of a script: a changed fact changes the
+    data, never the scripts the policy allows (and a hostile summary is never script text)."""
+    import geo
+
+    before = mapping.base_html(geo.load_bundle(layers_copy.root))
+    fact = layers_copy.rows("timeline.csv")[0]
+    layers_copy.edit_row("timeline.csv", "id", fact["id"], summary='A new summary </script><script>alert(1)')
+    after = mapping.base_html(geo.load_bundle(layers_copy.root))
+    assert after != before
+    assert Parsed(after).policy()["script-src"] == Parsed(before).policy()["script-src"]
+    assert all("A new summary" not in s for s in Parsed(after).executable())
+    assert "alert(1)" not in after.replace("\\u003c/script\\u003e\\u003cscript\\u003ealert(1)", "")

@@ -23,8 +23,12 @@ def page(bundle: Bundle) -> str:
 
 
 def embedded_payload(page: str) -> dict[str, object]:
-    match = re.search(r"gcmInit\(\w+, (\{.*\})\);", page)
-    assert match, "the dated layers are not initialised"
+    """Every date's state: a data block, never run, that the client reads with JSON.parse."""
+    assert re.search(r'gcmInit\(\w+, JSON\.parse\(document\.getElementById\("gcm-data"\)', page), (
+        "the dated layers are not initialised from the data block"
+    )
+    match = re.search(r'<script type="application/json" id="gcm-data">([^<]*)</script>', page)
+    assert match, "the page has no data block"
     return json.loads(match.group(1))  # type: ignore[no-any-return]
 
 
