@@ -248,7 +248,14 @@ function gcmInit(map, G) {
 
   // ---- the dated state ------------------------------------------------------------------------------
   var state = null;
-  function render() {
+  // Leaflet makes every clickable shape (borders, axes, places, zones) a Tab stop with no name;
+  // for the keyboard they are decoration: the zone labels and the text say it all.
+  function untab() {
+    root.querySelectorAll("path.leaflet-interactive:not([tabindex])").forEach(function (e) { e.setAttribute("tabindex", "-1"); });
+  }
+  // place === false (start-up only): write everything but leave the labels unplaced, so that the
+  // map's size is read once, with the controls and the text written (see applyView below).
+  function render(place) {
     var t0 = performance.now();
     var d = st.date;
     view.presence = st.overlays.has("presence");
@@ -291,9 +298,7 @@ function gcmInit(map, G) {
           h("span", { class: "gcm-sw gcm-sw-hatch", "aria-hidden": "true" }), T.actor(r[1]));
       }).concat(said ? [h("span", { class: "gcm-zl-said", text: fmt(said === 1 ? "ui.zl_position" : "ui.zl_positions", { n: said }) })] : []));
     });
-    // Chromium makes every clickable Leaflet shape (borders, axes, places, zones) a Tab stop with
-    // no name; for the keyboard they are decoration: the zone labels and the text say it all.
-    root.querySelectorAll("path.leaflet-interactive:not([tabindex])").forEach(function (e) { e.setAttribute("tabindex", "-1"); });
+    untab();
     // Everything written first, the labels placed last: they measure the page once (the
     // legend and the control rows take room too), and the frame is then painted without
     // another layout (the labels move by transform).
@@ -301,7 +306,7 @@ function gcmInit(map, G) {
     if (typeof lessonCtl !== "undefined" && lessonCtl) lessonBar();
     legendForces();
     syncControls();
-    layoutLabels();
+    if (place !== false) layoutLabels();
     root.setAttribute("data-gcm-date", d);
     window.gcmLastRenderMs = performance.now() - t0;
     window.gcmRenders = (window.gcmRenders || 0) + 1;
@@ -646,13 +651,18 @@ function gcmInit(map, G) {
       fitting = false;
     }
   }
-  // The view first, then one draw: drawing before fitting laid the labels out twice (measured:
-  // about a quarter of the page's start-up script).
+  // Start-up: the day's text and controls written first, then the map's size read once and the
+  // view fitted (Leaflet draws the shapes then), then the labels placed. Fitting before the
+  // text was written read a size the controls row then changed (24 px taller once filled), so
+  // the view was fitted and the labels placed a second time in the first frame (measured);
+  // drawing before fitting laid the labels out twice.
+  render(false);
   try { applyView(); } catch (err) { if (window.console) console.error("gcm: view failed", err); }
   // The map has no view until one is set (geo.mapping leaves folium's out): with no size to fit
   // yet, the plain one, until a size comes (onResize fits it then).
   if (!map._loaded) map.setView([G.home[0], G.home[1]], G.home[2], { animate: false });
-  render();
+  untab();
+  layoutLabels();
   lastPosted = JSON.stringify(snapshot());  // what the host already has: the view it opened
   // A link to a lesson's step opens that step, in the Lessons tab (and reports its date).
   if (typeof init.lesson === "string" && lessonCtl.go(init.lesson, init.step)) panels.show("lessons", false);
