@@ -338,6 +338,8 @@ JS_STRING_GROUPS = (
     "chip",
     "confidence",
     "precision",
+    "month",
+    "month_long",
     "role",
     "age",
     "share",

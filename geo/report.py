@@ -167,8 +167,9 @@ def notice(bundle: Bundle, on: date) -> str | None:
 
 
 def _short(d: date) -> str:
-    """``18 Jun 2026``, as the page writes days."""
-    return f"{d.day} {d:%b %Y}"
+    """``18 Jun 2026``, as the page writes days: from the locale's month names, as the browser's
+    GCMText.day does (the same words by construction, not by a locale library on each side)."""
+    return f"{d.day} {t(f'month.{d.month}')} {d.year}"
 
 
 def day_words(d: date) -> str:
@@ -177,8 +178,8 @@ def day_words(d: date) -> str:
 
 
 def _long(d: date) -> str:
-    """``18 June 2026``: unambiguous in every English-speaking country."""
-    return f"{d.day} {d:%B %Y}"
+    """``18 June 2026``: unambiguous in every English-speaking country (GCMText.longDay)."""
+    return f"{d.day} {t(f'month_long.{d.month}')} {d.year}"
 
 
 def _strip_area(bundle: Bundle) -> float:

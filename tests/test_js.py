@@ -20,7 +20,7 @@ import pytest
 
 import geo
 from geo.mapping import payload
-from geo.report import state_dict
+from geo.report import day_words, state_dict
 from geo.urlstate import View
 from tests.conftest import LayersCopy
 
@@ -66,6 +66,7 @@ def expected(bundle: geo.Bundle, on: date) -> dict[str, Any]:
     before, after = bundle.timeline.neighbours(on)
     return {
         "notice": "after" if s["after_data"] else "before" if s["before_data"] else None,
+        "day": day_words(on),  # the day as the page writes it, from the same locale strings
         "zones": {
             zid: {
                 "presence": _rows(z["presence"], "actor", "status", "fact"),

@@ -46,8 +46,6 @@ var GCMShare = (function () {
     if (!vars.link) return fmt("ui.cite_line_offline", vars);
     return fmt("share.citation", vars) + " " + fmt("share.citation_retrieved", vars);
   }
-  var longDay = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-  function long(iso) { return longDay.format(new Date(iso + "T00:00:00Z")); }
 
   // ---- the Share tab ---------------------------------------------------------------------------
   function copyButton(h, fmt, source, status) {
@@ -88,7 +86,7 @@ var GCMShare = (function () {
     }
     var cite = h("p", { class: "gcm-cite", id: "gcm-share-cite", text: citation(fmt, {
       author: fmt("share.author"), year: (G.researched || G.dataAsOf || "").slice(0, 4), title: G.title,
-      date: long(state.date), version: G.version || "", link: href || "", accessed: long(ctx.today || new Date().toISOString().slice(0, 10))
+      date: T.longDay(state.date), version: G.version || "", link: href || "", accessed: T.longDay(ctx.today || new Date().toISOString().slice(0, 10))
     }) });
     out.push(h("h3", { text: fmt("ui.cite_head") }),
       h("dl", { class: "gcm-cite-facts" },

@@ -1,13 +1,18 @@
 // The words of the page (geo/assets/gcm_text.js), with Node's built-in test runner.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { test } from "node:test";
 
 const require = createRequire(import.meta.url);
 const X = require("../../geo/assets/gcm_text.js");
 
+// The month names come from the locale file itself, as Python's geo.report reads them.
+const LOCALE = JSON.parse(readFileSync(new URL("../../geo/locale/en.json", import.meta.url), "utf-8"));
+const MONTHS = Object.fromEntries(Object.entries(LOCALE).filter(([k]) => /^month(_long)?\.\d+$/.test(k)));
 const G = {
   strings: {
+    ...MONTHS,
     "ui.says": "{actor}: {position}",
     "ui.present": "{actor}: present",
     "ui.present_status": "{actor}: {status}",
@@ -70,4 +75,12 @@ test("a joint statement names every party; an unknown id shows as itself", () =>
 test("a missing string shows its key, and {placeholders} never leak", () => {
   assert.equal(T.fmt("no.such.key"), "no.such.key");
   assert.equal(T.fmt("ui.says", { actor: "A" }), "A: ");
+});
+
+test("days are written with the locale's month names, as geo.report writes them", () => {
+  assert.equal(T.day("2024-09-05"), "5 Sep 2024");  // not "Sept" (Chromium's en-GB)
+  assert.equal(T.day("2026-12-31"), "31 Dec 2026");
+  assert.equal(T.longDay("2024-08-22"), "22 August 2024");
+  assert.equal(T.day(""), "");
+  assert.equal(T.day("2024-13"), "");
 });

@@ -10,6 +10,7 @@ import { describe, test } from "node:test";
 
 const require = createRequire(import.meta.url);
 const T = require("../../geo/assets/gcm_time.js");
+const Words = require("../../geo/assets/gcm_text.js");
 
 // ---- a tiny payload --------------------------------------------------------------------------
 // Zones: cross lies within corr, corr within strip; other stands alone.
@@ -289,7 +290,7 @@ function browserSays(P, d) {
     };
   }
   return {
-    notice: s.notice, zones, previous: s.previous, next: s.next,
+    notice: s.notice, zones, previous: s.previous, next: s.next, day: Words.make(P, "en").day(d),
     events: [...s.events].sort(), facts: T.citedFacts(P, s),
   };
 }
@@ -299,7 +300,7 @@ const show = (v) => JSON.stringify(v);
 /** Every disagreement on one day, each naming the day and, where there is one, the zone. */
 function disagreements(d, js, py) {
   const out = [];
-  for (const key of ["notice", "previous", "next"]) {
+  for (const key of ["notice", "previous", "next", "day"]) {
     if (js[key] !== py[key]) out.push(`${d} ${key}: browser ${show(js[key])}, python ${show(py[key])}`);
   }
   const zids = new Set([...Object.keys(js.zones), ...Object.keys(py.zones)]);
