@@ -248,3 +248,14 @@ def test_a_step_past_the_last_is_the_last_and_said_so() -> None:
     start = initial(run(lesson="corridors", step="999"))
     assert start["lesson"] == "corridors" and start["step"] == steps
     assert any('"999"' in w for w in start["warnings"])
+
+
+def test_the_servers_settings_that_the_speed_depends_on() -> None:
+    """The settings docs/PERFORMANCE.md measured: no garbage collection after every run, no
+    "magic" (nothing echoed, nothing rewritten), no file watcher; the page served as a file."""
+    import tomllib
+
+    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["runner"] == {"postScriptGC": False, "magicEnabled": False}
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["server"]["enableStaticServing"] is True
