@@ -447,7 +447,9 @@ class DatedLayers(MacroElement):
     _template = Template(
         """
         {% macro header(this, kwargs) %}<style>/*GCM_CSS*/</style>{% endmacro %}
-        {% macro html(this, kwargs) %}<script type="application/json" id="gcm-data">/*GCM_DATA*/</script>{% endmacro %}
+        {% macro html(this, kwargs) -%}
+        <script type="application/json" id="gcm-data">/*GCM_DATA*/</script>
+        {%- endmacro %}
         {% macro script(this, kwargs) %}
         /*GCM_CLIENT*/
         gcmInit({{ this._parent.get_name() }}, JSON.parse(document.getElementById("gcm-data").textContent));

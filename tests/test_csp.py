@@ -211,7 +211,7 @@ def test_the_data_is_a_block_never_run_so_new_data_keeps_the_policy(layers_copy:
 
     before = mapping.base_html(geo.load_bundle(layers_copy.root))
     fact = layers_copy.rows("timeline.csv")[0]
-    layers_copy.edit_row("timeline.csv", "id", fact["id"], summary='A new summary </script><script>alert(1)')
+    layers_copy.edit_row("timeline.csv", "id", fact["id"], summary="A new summary </script><script>alert(1)")
     after = mapping.base_html(geo.load_bundle(layers_copy.root))
     assert after != before
     assert Parsed(after).policy()["script-src"] == Parsed(before).policy()["script-src"]
