@@ -413,8 +413,9 @@ def _median(values: list[Any]) -> float | None:
 
 
 def bench_browser(reps: int, *, logs: Path, summary: Any) -> dict[str, Any]:
-    """Cold loads of the app and the bare page interleaved (app, bare, app, bare, ...) against two
-    servers running side by side, then date changes and deep links in the app."""
+    """Cold loads of the app, the bare page and the bare page with the app's server fix
+    (TCP_NODELAY, serving.py) interleaved (app, bare, fixed, app, ...) against three servers
+    running side by side, then date changes and deep links in the app."""
     import geo
     from bench.server import ROOT, streamlit
 
@@ -422,6 +423,7 @@ def bench_browser(reps: int, *, logs: Path, summary: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     with (
         streamlit(ROOT / "bench" / "bare_app.py", log=logs / "bare.log") as bare,
+        streamlit(ROOT / "bench" / "bare_fixed_app.py", log=logs / "bare-fixed.log") as fixed,
         streamlit(ROOT / "streamlit_app.py", log=logs / "app.log") as app,
     ):
         browser = Browser()
@@ -430,10 +432,12 @@ def bench_browser(reps: int, *, logs: Path, summary: Any) -> dict[str, Any]:
             print(f"  browser: app on {app.url}, bare page on {bare.url}", file=sys.stderr)
             cold_load(browser, app_url, app=True)  # warm-up: each server's first session, not counted
             cold_load(browser, bare.url, app=False)
-            loads: dict[str, list[dict[str, Any]]] = {"app": [], "bare": []}
+            cold_load(browser, fixed.url, app=False)
+            loads: dict[str, list[dict[str, Any]]] = {"app": [], "bare": [], "bare_fixed": []}
             for _ in range(reps):
                 loads["app"].append(cold_load(browser, app_url, app=True))
                 loads["bare"].append(cold_load(browser, bare.url, app=False))
+                loads["bare_fixed"].append(cold_load(browser, fixed.url, app=False))
             for name, runs in loads.items():
                 out[name] = {
                     "cold_load_ms": summary([r["ready"] for r in runs]),
@@ -445,7 +449,8 @@ def bench_browser(reps: int, *, logs: Path, summary: Any) -> dict[str, Any]:
                 }
             print(
                 f"  cold: app {out['app']['cold_load_ms']['median']:.0f} ms, "
-                f"bare {out['bare']['cold_load_ms']['median']:.0f} ms",
+                f"bare {out['bare']['cold_load_ms']['median']:.0f} ms, "
+                f"bare with the fix {out['bare_fixed']['cold_load_ms']['median']:.0f} ms",
                 file=sys.stderr,
             )
             for how in ("script", "key"):
@@ -472,7 +477,12 @@ def bench_browser(reps: int, *, logs: Path, summary: Any) -> dict[str, Any]:
             browser.close()
         out["app"]["server_peak_rss_mb"] = app.peak_rss_mb()
         out["bare"]["server_peak_rss_mb"] = bare.peak_rss_mb()
+        out["bare_fixed"]["server_peak_rss_mb"] = fixed.peak_rss_mb()
     out["cold_load_ratio_median"] = round(
         out["app"]["cold_load_ms"]["median"] / out["bare"]["cold_load_ms"]["median"], 2
+    )
+    # The app's own extra, against a floor that has the same server fix.
+    out["cold_load_ratio_fixed_median"] = round(
+        out["app"]["cold_load_ms"]["median"] / out["bare_fixed"]["cold_load_ms"]["median"], 2
     )
     return out
