@@ -131,7 +131,7 @@ var GCMPanels = (function () {
             z.name_ar ? [" / ", h("span", { class: "gcm-alt", lang: "ar", dir: "rtl", text: z.name_ar })] : null,
             z.name_he ? [" / ", h("span", { class: "gcm-alt", lang: "he", dir: "rtl", text: z.name_he })] : null),
           !z.mapped ? h("p", { class: "gcm-note", text: fmt("ui.not_mapped") })
-            : shape && shape.width_m ? h("p", { class: "gcm-note", text: fmt("ui.band", { width: Math.round(shape.width_m).toLocaleString("en"),
+            : shape && shape.width_m ? h("p", { class: "gcm-note", text: fmt("ui.band", { width: T.number(shape.width_m),
               area: shape.area_km2.toFixed(1), share: (shape.share * 100).toFixed(1) + "%" }) }) : null,
           items,
           empty ? h("p", { class: "gcm-muted", text: fmt(view.filtered ? "ui.nothing_shown" : "ui.nothing_here") }) : null));
