@@ -33,7 +33,6 @@ var GCMPanels = (function () {
     });
     root.append(list);
     TABS.forEach(function (name) { root.append(panes[name]); });
-    drawAbout(panes.about);
 
     function show(name, focus) {
       current = name;
@@ -215,7 +214,9 @@ var GCMPanels = (function () {
     // then costs one tab, not three.
     var last = null, drawn = {};
     var DRAW = { today: drawToday, positions: drawPositions, sources: drawSources,
-      lessons: function () { opts.lessons(panes.lessons); }, share: function () { opts.share(panes.share); } };
+      lessons: function () { opts.lessons(panes.lessons); }, share: function () { opts.share(panes.share); },
+      // Our own text, the same on every date: written once, when first opened.
+      about: function () { if (!panes.about.firstChild) drawAbout(panes.about); } };
     function draw(name) {
       if (DRAW[name]) DRAW[name](last.s, last.view);
       drawn[name] = last.s;
