@@ -95,8 +95,11 @@ start() {
   for p in "${PORTS[@]}"; do
     if alive "$RUN/replica-$p.pid"; then continue; fi
     # Its own session (setsid), so that `stop` ends it with everything it started.
+    # `python -m serving run` is Streamlit's command line with TCP_NODELAY set on every connection
+    # from the first (serving.py): nginx keeps its connections to a replica alive, and those
+    # opened before the app's first run would otherwise wait on delayed ACKs (40 ms) for good.
     (cd "$ROOT" && exec setsid bash -c 'echo $$ > "$0"; exec "$@"' "$RUN/replica-$p.pid" \
-      "$PYTHON" -m streamlit run streamlit_app.py --server.port "$p" "${STREAMLIT_FLAGS[@]}" \
+      "$PYTHON" -m serving run streamlit_app.py --server.port "$p" "${STREAMLIT_FLAGS[@]}" \
       >"$RUN/replica-$p.log" 2>&1 </dev/null) &
     started+=("$p")
   done

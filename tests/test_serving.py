@@ -70,3 +70,19 @@ def test_the_app_installs_it() -> None:
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert asyncio.base_events._set_nodelay is serving._set_nodelay  # type: ignore[attr-defined]
+
+
+@pytest.mark.usefixtures("restored")
+def test_the_launcher_installs_it_before_streamlit_starts(capsys: pytest.CaptureFixture[str]) -> None:
+    """python -m serving run ... (deploy/run.sh) is Streamlit's command line with the fix in place
+    first; shown here with Streamlit's --version, which starts no server."""
+    import streamlit
+
+    if serving._INSTALLED:
+        asyncio.base_events._set_nodelay = serving._INSTALLED[0]  # type: ignore[attr-defined]
+        serving._INSTALLED.clear()
+    with pytest.raises(SystemExit) as done:
+        serving.main(["--version"])
+    assert done.value.code in (0, None)
+    assert streamlit.__version__ in capsys.readouterr().out
+    assert asyncio.base_events._set_nodelay is serving._set_nodelay  # type: ignore[attr-defined]
