@@ -12,7 +12,9 @@ The rules (written out with examples in ``layers/README.md``, "How the timeline 
 * **Positions.** A position stands until it is *overtaken*: by a later statement of a named
   position (not ``other``) by the same actor on the same zone or on a zone that contains it, or
   by an agreement covering the zone that the actor (or a group it belongs to) signed, brokered
-  or endorsed, from that day. A position not restated for ``POSITION_MAX_AGE_DAYS`` is *aged*.
+  or endorsed, from that day. A position not restated for ``POSITION_MAX_AGE_DAYS`` is *aged*,
+  counted up to the last dated fact at most: past it nobody has looked for a restatement, so a
+  day after the data shows the last documented situation.
   A ``withdraw`` position is *met* once the Israeli forces it asked to leave have left.
 * **Agreements** are in force over their dated periods; their terms are their agreement rows.
 * Nothing dated after the day is ever part of the day's answer.
@@ -530,7 +532,8 @@ class Timeline:
         assert pos is not None
         if pos.overtaken is None and pos.end is not None and on >= pos.end:
             return None
-        age = (on - (pos.last_stated or pos.since)).days
+        # Ageing stops where the data ends: past it nobody has looked for a restatement.
+        age = (min(on, self.last_date) - (pos.last_stated or pos.since)).days
         met = None
         if pos.position == "withdraw":
             for force in ISRAELI_FORCES:
@@ -545,7 +548,9 @@ class Timeline:
         points = set(days)
         for p in chain:
             if p is not None:
-                points.add((p.last_stated or p.since) + timedelta(days=POSITION_MAX_AGE_DAYS))
+                ages = (p.last_stated or p.since) + timedelta(days=POSITION_MAX_AGE_DAYS)
+                if ages <= self.last_date:
+                    points.add(ages)
                 if p.end:
                     points.add(p.end)
         for force in ISRAELI_FORCES:

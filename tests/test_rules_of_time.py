@@ -234,13 +234,34 @@ def test_an_agreement_on_one_zone_does_not_overtake_another(fact: FactMaker) -> 
 
 
 def test_a_position_not_restated_for_a_year_is_aged_and_says_how_old(fact: FactMaker) -> None:
-    tl = Timeline([fact("P", "2024-06-10", "demand", "withdraw", actor="U")])
+    later = fact("E", "2025-09-01", "event", actor="V")  # the data runs past the age
+    tl = Timeline([fact("P", "2024-06-10", "demand", "withdraw", actor="U"), later])
     assert tl.position_on(("U", "z"), D("2025-06-09")).standing == "in_force"  # type: ignore[union-attr]
     p = tl.position_on(("U", "z"), D("2025-08-10"))
     assert p is not None and p.standing == "aged" and p.age_days == 426
     state = tl.state_at(D("2025-08-10"))
     assert state.demands == () and [x.fact for x in state.aged] == ["P"]
     assert [c.type for c in tl.changes_on(D("2025-06-10"))] == ["position_aged"]
+
+
+def test_past_the_data_nothing_ages_the_last_documented_day_stands(fact: FactMaker) -> None:
+    # Past the last dated fact nobody has looked for a restatement: a day after the data shows
+    # the last documented situation, and no change (an ageing) is dated after the data's end.
+    tl = Timeline(
+        [
+            fact("P", "2024-06-10", "demand", "withdraw", actor="U"),
+            fact("Q", "2024-12-01", "demand", "remain", actor="W"),
+            fact("E", "2025-08-01", "event", actor="V"),
+        ]
+    )
+    assert tl.last_date == D("2025-08-01")
+    aged = tl.position_on(("U", "z"), D("2027-01-01"))
+    assert aged is not None and aged.standing == "aged" and aged.age_days == (D("2025-08-01") - D("2024-06-10")).days
+    fresh = tl.position_on(("W", "z"), D("2027-01-01"))  # would have aged on 2025-12-01
+    assert fresh is not None and fresh.standing == "in_force" and fresh.age_days == 243
+    assert [x.fact for x in tl.state_at(D("2027-01-01")).demands] == ["Q"]
+    assert all(d <= tl.last_date for d in tl.position_breakpoints(("W", "z")))
+    assert tl.changes_on(D("2025-12-01")) == ()
 
 
 def test_a_restatement_renews_a_position(fact: FactMaker) -> None:

@@ -33,8 +33,10 @@ var GCMText = (function () {
     function number(n) {
       return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, fmt("ui.thousands_sep"));
     }
-    /** "14 months", "2 years": the same rounding as geo.report.age_words. */
+    /** "14 months", "2 years": the same rounding as geo.report.age_words. Counted to the last
+     * dated fact at most, as in geo.timeline: past it nobody has looked for a restatement. */
     function age(from, to) {
+      if (G.dataAsOf && to > G.dataAsOf) to = G.dataAsOf;
       var days = Math.round((Date.parse(to + "T00:00:00Z") - Date.parse(from + "T00:00:00Z")) / 864e5);
       var months = Math.round(days / 30.44);
       return months < 24 ? fmt("age.months", { n: months }) : fmt("age.years", { n: Math.floor(months / 12) });
@@ -94,8 +96,10 @@ var GCMText = (function () {
     }
     function announce(s) {
       var n = s.lastChange === s.date ? s.changes.length : 0;
-      return n === 1 ? fmt("ui.announce_change", { date: day(s.date) })
+      var said = n === 1 ? fmt("ui.announce_change", { date: day(s.date) })
         : n ? fmt("ui.announce_changes", { date: day(s.date), n: n }) : fmt("ui.announce", { date: day(s.date) });
+      // A day past the data is said to be so, as the notice on screen says it.
+      return s.notice === "after" ? said + " " + fmt("map.after_data", { date: day(G.dataAsOf) }) : said;
     }
     return { fmt: fmt, day: day, longDay: longDay, number: number, age: age, actor: actor, zone: zone, presence: presence, left: left,
       demand: demand, overtaken: overtaken, figure: figure, roles: roles, factMeta: factMeta, announce: announce };

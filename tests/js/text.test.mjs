@@ -57,6 +57,12 @@ test("an aged demand gives its age as geo.report.age_words does", () => {
   assert.equal(T.age("2024-01-01", "2025-12-01"), "23 months");
 });
 
+test("an age is counted to the data's last day at most, as geo.timeline counts it", () => {
+  const T2 = X.make({ ...G, dataAsOf: "2025-08-22" }, "en");
+  assert.equal(T2.age("2024-06-22", "2027-01-05"), "14 months");
+  assert.equal(T2.age("2024-06-22", "2025-07-22"), "13 months");
+});
+
 test("an 'other' position carries its statement, so it reads without opening", () => {
   const G2 = { ...G, strings: { ...G.strings, "ui.other": "{actor}: another position" }, facts: { T9: { summary: "Egypt proposed a joint force." } } };
   const row = ["z", "Egypt", "2024-01-01", null, "other", "T9", "2024-01-01", ["T9"], "in_force", "2024-01-01", null, null];
@@ -109,4 +115,12 @@ test("days and numbers are written without Intl (its first use costs a fresh pag
     Number.prototype.toLocaleString = saved.num;
     Date.prototype.toLocaleDateString = saved.date;
   }
+});
+
+test("the announcement of a day past the data says the data ends, as the notice on screen does", () => {
+  const strings = { ...G.strings, "ui.announce": "As of {date}.", "map.after_data": "After the last recorded fact ({date})." };
+  const T2 = X.make({ ...G, strings, dataAsOf: "2026-06-19" }, "en");
+  const s = { date: "2027-01-05", lastChange: "2026-06-19", changes: [], notice: "after" };
+  assert.equal(T2.announce(s), "As of 5 Jan 2027. After the last recorded fact (19 Jun 2026).");
+  assert.equal(T2.announce({ ...s, date: "2026-01-05", notice: null }), "As of 5 Jan 2026.");
 });
