@@ -221,7 +221,8 @@ def parse_table(name: str, text: str, columns: tuple[str, ...]) -> tuple[list[Ro
     if not header:
         return [], [Problem(name, "", "", "", "file is empty: a header row is required")]
     header = [h.strip() for h in header]
-    missing = [c for c in columns if c not in header]
+    optional = settings.OPTIONAL_COLUMNS.get(name, ())
+    missing = [c for c in columns if c not in header and c not in optional]
     extra = [h for h in header if h not in columns]
     for c in missing:
         problems.append(Problem(name, "line 1", c, "", "required column is missing"))
@@ -279,7 +280,10 @@ def parse_table(name: str, text: str, columns: tuple[str, ...]) -> tuple[list[Ro
                 )
             )
         if not long:
-            rows.append((start, {h: c.strip() for h, c in zip(header, cells, strict=True)}))
+            row = {h: c.strip() for h, c in zip(header, cells, strict=True)}
+            for c in optional:  # a column added later: files written before it still read
+                row.setdefault(c, "")
+            rows.append((start, row))
     return rows, problems
 
 

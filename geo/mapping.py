@@ -246,6 +246,7 @@ def payload(
                 (s.value.last_stated or s.value.since).isoformat(),
                 _iso(s.value.met.on) if s.value.met else None,
                 s.value.met.fact if s.value.met else None,
+                s.value.gist or None,
             ]
             for s in demand_segments(tl)
         ],
@@ -262,6 +263,7 @@ def payload(
                 overtaker_words(bundle, _overtaken_dict(s.value), prefix="ui"),
                 s.value.overtaken.fact if s.value.overtaken else None,
                 list(s.value.statements),
+                s.value.gist or None,
             ]
             for s in overtaken_segments(tl)
         ],

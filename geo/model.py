@@ -49,6 +49,9 @@ class Fact:
     line: int = 0
     agreement: str = ""
     """For ``agreement`` rows: the agreement whose terms for ``zone`` the row gives."""
+    gist: str = ""
+    """For ``demand`` rows: what the actor asked, in a few plain words for a chip ("only
+    Palestinian authorities should run the crossing"); the project's paraphrase of ``summary``."""
 
     @property
     def actor(self) -> str:

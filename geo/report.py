@@ -55,6 +55,8 @@ def _position(p: Position) -> dict[str, Any]:
         "last_stated": _iso(p.last_stated or p.since),
         "met": {"on": _iso(p.met.on), "fact": p.met.fact} if p.met else None,
     }
+    if p.gist:
+        out["gist"] = p.gist
     if p.standing == "aged":
         out["age_days"] = p.age_days
     if p.overtaken is not None:
@@ -373,7 +375,7 @@ def state_text(bundle: Bundle, on: date) -> str:
                 line = t(
                     "text.demand_line",
                     actor=actor_name(bundle, p["actor"]),
-                    position=t(f"position.{p['position']}"),
+                    position=position_words(p),
                     since=p["since"],
                     fact=p["fact"],
                     confidence=t(f"confidence.{p['confidence']}"),
@@ -394,7 +396,7 @@ def state_text(bundle: Bundle, on: date) -> str:
                     + t(
                         "text.aged_line",
                         actor=actor_name(bundle, p["actor"]),
-                        position=t(f"position.{p['position']}"),
+                        position=position_words(p),
                         last_stated=p["last_stated"],
                         age=age_words(p["age_days"]),
                         fact=p["fact"],
@@ -409,7 +411,7 @@ def state_text(bundle: Bundle, on: date) -> str:
                     + t(
                         "text.overtaken_line",
                         actor=actor_name(bundle, p["actor"]),
-                        position=t(f"position.{p['position']}"),
+                        position=position_words(p),
                         since=p["since"],
                         fact=p["fact"],
                         on=p["overtaken_on"],
@@ -481,6 +483,13 @@ def age_words(days: int) -> str:
     return t("age.years", n=months // 12)
 
 
+def position_words(p: dict[str, Any]) -> str:
+    """A position (as in the state JSON) in words: its gist where the data gives one, else the
+    words of its code ("Israeli forces should withdraw")."""
+    gist: str | None = p.get("gist")
+    return gist or t(f"position.{p['position']}")
+
+
 def overtaker_words(bundle: Bundle, p: dict[str, Any], *, prefix: str = "text") -> str:
     """What overtook a position, in words (from its ``overtaken_by``); ``prefix="ui"`` gives
     the page's wording, which leaves the fact id to the source one click away."""
@@ -499,7 +508,7 @@ def overtaker_words(bundle: Bundle, p: dict[str, Any], *, prefix: str = "text") 
     return t(
         f"{prefix}.by_agreement",
         agreement=agreement.name,
-        role=", ".join(t("role." + r) for r in roles),
+        role=" and ".join(t("agreed." + r) for r in roles),
         fact=by["fact"],
     )
 
@@ -520,7 +529,8 @@ def change_words(bundle: Bundle, c: dict[str, Any]) -> str:
         old, _, new = detail.partition(">")
         detail = f"{t('status.' + old)} -> {t('status.' + new)}"
     elif c["type"] == "position_stated":
-        detail = t("position." + detail)
+        gist = bundle.fact(c["fact"]).gist if c["fact"] in bundle.timeline.by_id else ""
+        detail = gist or t("position." + detail)
     elif c["type"] == "event" and c["fact"]:
         detail = bundle.fact(c["fact"]).summary
     return t(
@@ -589,15 +599,11 @@ def diff_text(bundle: Bundle, start: date, end: date) -> str:
             )
         for c in z["positions_changed"]:
             old = (
-                t(f"position.{c['from']['position']}") + f" [{c['from']['fact']}]"
+                position_words(c["from"]) + f" [{c['from']['fact']}]"
                 if c["from"]
                 else t("text.position_none")
             )
-            new = (
-                t(f"position.{c['to']['position']}") + f" [{c['to']['fact']}]"
-                if c["to"]
-                else t("text.position_none")
-            )
+            new = position_words(c["to"]) + f" [{c['to']['fact']}]" if c["to"] else t("text.position_none")
             out.append(
                 "  ~ " + t("text.position_changed", actor=actor_name(bundle, c["actor"]), old=old, new=new)
             )

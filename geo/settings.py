@@ -58,6 +58,10 @@ GEOJSON_FILES: Final = {
     "corridor_axes.geojson": ("LineString",),
     "background.geojson": ("Polygon", "MultiPolygon", "Point"),
 }
+OPTIONAL_COLUMNS: Final[dict[str, tuple[str, ...]]] = {"timeline.csv": ("gist",)}
+"""Columns added after files were written: a file without one reads as if each cell were empty."""
+GIST_MAX_CHARS: Final = 90
+"""A position's gist is a chip's words: short enough to read at a glance."""
 TABLE_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "zones.csv": ("id", "name", "name_ar", "name_he", "geometry", "feature", "within", "note"),
     "actors.csv": ("id", "name", "short", "kind", "members", "note"),
@@ -73,6 +77,7 @@ TABLE_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
         "status",
         "agreement",
         "summary",
+        "gist",
         "source_id",
         "confidence",
         "note",

@@ -338,7 +338,7 @@ def _from_position(bundle: Bundle, p: Position, on: date) -> _Claim:
         actor=p.actor,
         kind="demand",
         code=p.position,
-        words=t("ui.says", actor=actor_name(bundle, p.actor), position=t(f"position.{p.position}")),
+        words=t("ui.says", actor=actor_name(bundle, p.actor), position=p.gist or t(f"position.{p.position}")),
         standing=p.standing,
         since=p.since,
         present_since=None,

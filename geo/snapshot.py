@@ -183,7 +183,7 @@ def _compose(bundle: Bundle, view: View, lang: str) -> tuple[list[Line], list[st
                 text = say(
                     "text.demand_line",
                     actor=actor_name(bundle, p["actor"]),
-                    position=say(f"position.{p['position']}"),
+                    position=p.get("gist") or say(f"position.{p['position']}"),
                     since=_day(p["since"], lang),
                     fact=cite(p["fact"]),
                     confidence=confidence(p["confidence"]),
@@ -199,7 +199,7 @@ def _compose(bundle: Bundle, view: View, lang: str) -> tuple[list[Line], list[st
                     text = say(
                         "text.aged_line",
                         actor=actor_name(bundle, p["actor"]),
-                        position=say(f"position.{p['position']}"),
+                        position=p.get("gist") or say(f"position.{p['position']}"),
                         last_stated=_day(p["last_stated"], lang),
                         age=age_words(p["age_days"]),
                         fact=cite(p["fact"]),

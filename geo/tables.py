@@ -30,6 +30,7 @@ from geo.settings import (
     CONFIDENCES,
     EXTENT_QUALITIES,
     EXTENT_SHAPES,
+    GIST_MAX_CHARS,
     KINDS,
     PRECISIONS,
     STATUSES_BY_KIND,
@@ -282,6 +283,12 @@ def read_facts(
         elif row["agreement"] and row["agreement"] not in agreement_ids:
             c.add(w, "agreement", row["agreement"], "is not an agreement id in agreements.csv")
             ok = False
+        if row["gist"] and row["kind"] != "demand":
+            c.add(w, "gist", row["gist"], "only a demand row has a gist (what the actor asked, in brief)")
+            ok = False
+        elif len(row["gist"]) > GIST_MAX_CHARS or any(ch in row["gist"] for ch in "\r\n"):
+            c.add(w, "gist", row["gist"][:80], f"must be one line of at most {GIST_MAX_CHARS} characters")
+            ok = False
         source = sources.get(row["source_id"])
         if row["source_id"] and source is None:
             c.add(w, "source_id", row["source_id"], "is not a source id in sources.csv")
@@ -308,6 +315,7 @@ def read_facts(
                     row["note"],
                     line,
                     row["agreement"],
+                    row["gist"],
                 )
             )
     return facts, c.problems

@@ -113,6 +113,8 @@ class Position:
     overtaken: Overtaker | None = None
     age_days: int = 0
     met: Met | None = None
+    gist: str = ""
+    """What was asked, in brief: the latest gist among the statements of this position."""
 
     @property
     def standing(self) -> str:
@@ -223,7 +225,11 @@ def _apply_demand(current: Position | None, fact: Fact, actor: str) -> Position:
     if current is not None and current.overtaken is None:
         if fact.status == current.position and fact.status != OPEN_POSITION:
             return replace(
-                current, statements=(*current.statements, fact.id), end=fact.end, last_stated=fact.date
+                current,
+                statements=(*current.statements, fact.id),
+                end=fact.end,
+                last_stated=fact.date,
+                gist=fact.gist or current.gist,
             )
         if fact.status == OPEN_POSITION and current.position != OPEN_POSITION:
             return replace(current, statements=(*current.statements, fact.id))
@@ -237,6 +243,7 @@ def _apply_demand(current: Position | None, fact: Fact, actor: str) -> Position:
         statements=(fact.id,),
         end=fact.end,
         last_stated=fact.date,
+        gist=fact.gist,
     )
 
 

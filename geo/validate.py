@@ -506,7 +506,9 @@ def inspect_layers(root: Path, *, today: date | None = None) -> tuple[list[Probl
         sources=MappingProxyType(sources),
         facts=timeline.facts,
         extents=tuple(extents),
-        figures=tuple(figures),
+        # In the order of their facts' days, as every list of the page reads: the file's order is
+        # the order they were researched in.
+        figures=tuple(sorted(figures, key=lambda f: (timeline.by_id[f.fact_id].date, f.fact_id))),
         agreements=MappingProxyType(agreements),
         researched=researched,
         timeline=timeline,

@@ -89,6 +89,7 @@ def make_fact(
     end: str | None = None,
     confidence: str = "high",
     agreement: str = "",
+    gist: str = "",
 ) -> Fact:
     """A fact for the pure timeline tests; dates in ISO form."""
     return Fact(
@@ -104,6 +105,7 @@ def make_fact(
         source_id="S1",
         confidence=confidence,
         agreement=agreement,
+        gist=gist,
     )
 
 

@@ -39,3 +39,8 @@ def test_questions_delegate_to_the_timeline(bundle: Bundle) -> None:
     day = date(2024, 8, 22)
     assert bundle.state_at(day) == bundle.timeline.state_at(day)
     assert bundle.changes(day, date(2025, 2, 9)) == bundle.timeline.changes(day, date(2025, 2, 9))
+
+
+def test_reported_figures_come_in_the_order_of_their_days(bundle: Bundle) -> None:
+    days = [(bundle.fact(f.fact_id).date, f.fact_id) for f in bundle.figures]
+    assert days == sorted(days)

@@ -76,6 +76,13 @@ def test_every_fact_has_a_full_source_and_confidence(bundle: Bundle) -> None:
         assert f.confidence in settings.CONFIDENCES
 
 
+def test_every_other_position_says_what_was_asked(bundle: Bundle) -> None:
+    # An 'other' chip would otherwise read "another position": its gist is its words.
+    other = [f for f in bundle.facts if f.kind == "demand" and f.status == settings.OPEN_POSITION]
+    bare = [f.id for f in other if not f.gist]
+    assert bare == []
+
+
 def test_every_vocabulary_value_is_documented() -> None:
     values = (
         settings.KINDS

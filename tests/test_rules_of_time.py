@@ -256,12 +256,30 @@ def test_past_the_data_nothing_ages_the_last_documented_day_stands(fact: FactMak
     )
     assert tl.last_date == D("2025-08-01")
     aged = tl.position_on(("U", "z"), D("2027-01-01"))
-    assert aged is not None and aged.standing == "aged" and aged.age_days == (D("2025-08-01") - D("2024-06-10")).days
+    assert aged is not None and aged.standing == "aged"
+    assert aged.age_days == (D("2025-08-01") - D("2024-06-10")).days
     fresh = tl.position_on(("W", "z"), D("2027-01-01"))  # would have aged on 2025-12-01
     assert fresh is not None and fresh.standing == "in_force" and fresh.age_days == 243
     assert [x.fact for x in tl.state_at(D("2027-01-01")).demands] == ["Q"]
     assert all(d <= tl.last_date for d in tl.position_breakpoints(("W", "z")))
     assert tl.changes_on(D("2025-12-01")) == ()
+
+
+def test_a_position_says_what_was_asked_in_its_latest_gist(fact: FactMaker) -> None:
+    # A restatement may word the ask anew; an 'other' statement kept beside a named position
+    # is about something else, so its gist is not the named position's.
+    tl = Timeline(
+        [
+            fact("P", "2024-01-01", "demand", "withdraw", actor="U", gist="leave the corridor"),
+            fact("Q", "2024-02-01", "demand", "other", actor="U", gist="talks should resume"),
+            fact("R", "2024-03-01", "demand", "withdraw", actor="U", gist="leave the corridor now"),
+            fact("S", "2024-04-01", "demand", "withdraw", actor="U"),
+        ]
+    )
+    days = ("2024-01-15", "2024-02-15", "2024-03-15", "2024-04-15")
+    gists = [tl.position_on(("U", "z"), D(d)).gist for d in days]  # type: ignore[union-attr]
+    first, later = "leave the corridor", "leave the corridor now"
+    assert gists == [first, first, later, later]
 
 
 def test_a_restatement_renews_a_position(fact: FactMaker) -> None:

@@ -29,7 +29,8 @@ def test_segments_agree_with_state_at_on_every_change_day(bundle: Bundle) -> Non
 
 def test_equal_neighbouring_states_are_merged(fact: FactMaker) -> None:
     later = fact("E1", "2025-06-01", "event", actor="V")  # the data runs past the age
-    tl = Timeline([fact("F1", "2024-01-01", end="2024-02-01"), fact("D1", "2024-01-15", "demand", "remain"), later])
+    demand = fact("D1", "2024-01-15", "demand", "remain")
+    tl = Timeline([fact("F1", "2024-01-01", end="2024-02-01"), demand, later])
     [seg] = presence_segments(tl)
     assert (seg.start.isoformat(), seg.end.isoformat()) == ("2024-01-01", "2024-02-01")  # type: ignore[union-attr]
     fresh, aged = demand_segments(tl)  # a position that is not restated ages after a year

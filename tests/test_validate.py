@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+import geo
+from geo.validate import write_manifest
 from tests.conftest import LayersCopy
 from tests.test_io import deadline
 
@@ -316,6 +319,14 @@ CASES: dict[str, tuple[Mutation, list[str]]] = {
         ["line 19 (T018)", "source_id='S999'", "not a source id"],
     ),
     "missing-summary": (_t("T018", summary=""), ["line 19 (T018)", "field summary", "required"]),
+    "gist-on-a-presence-row": (
+        _t("T018", gist="present"),
+        ["line 19 (T018)", "field gist='present'", "only a demand row has a gist"],
+    ),
+    "gist-too-long": (
+        _t("T016", gist="g" * 91),
+        ["line 16 (T016)", "field gist=", "at most 90 characters"],
+    ),
     "duplicate-fact-id": (_t("T019", id="T018"), ["line 20 (T018)", "field id='T018'", "duplicate id"]),
     "hostile-source-url": (
         lambda lc: lc.edit_row("sources.csv", "id", "S010", url="javascript:alert(1)"),
@@ -413,6 +424,18 @@ def test_each_rule_reports_file_row_and_field(layers_copy: LayersCopy, case: str
 
 def test_the_untouched_copy_is_clean(layers_copy: LayersCopy) -> None:
     assert layers_copy.problems() == []
+
+
+def test_a_timeline_written_before_the_gist_column_still_reads(layers_copy: LayersCopy) -> None:
+    rows = layers_copy.rows("timeline.csv")
+    columns = [c for c in rows[0] if c != "gist"]
+    with (layers_copy.root / "timeline.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    write_manifest(layers_copy.root)
+    found, bundle = geo.inspect_layers(layers_copy.root, today=date(2026, 11, 24))
+    assert found == [] and bundle is not None and not any(f.gist for f in bundle.facts)
 
 
 def test_hostile_strings_stay_on_one_line(layers_copy: LayersCopy) -> None:

@@ -64,22 +64,30 @@ var GCMText = (function () {
     function left(r) {
       return [fmt("ui.left", { actor: actor(r[1]), date: day(r[4]) })];
     }
-    // A position in words; "other" positions carry their statement, so nothing needs opening.
-    function says(r) {
-      return r[4] === "other" ? fmt("ui.other", { actor: actor(r[1]) })
+    // A position in words: its gist where the data gives one ("Egypt: only Palestinian
+    // authorities should run the crossing"), else its code's words; "other" positions also
+    // carry their statement, so nothing needs opening. gist: a demand row's r[12], an
+    // overtaken row's r[11] (geo.mapping).
+    function says(r, gist) {
+      return gist ? fmt("ui.says", { actor: actor(r[1]), position: gist })
+        : r[4] === "other" ? fmt("ui.other", { actor: actor(r[1]) })
         : fmt("ui.says", { actor: actor(r[1]), position: fmt("position." + r[4]) });
+    }
+    /** A position's words alone, for a table's cell. */
+    function position(r, gist) {
+      return gist || (r[4] === "other" ? fmt("ui.other_cell") : fmt("position." + r[4]));
     }
     function statement(r) {
       return r[4] === "other" && G.facts[r[5]] ? G.facts[r[5]].summary : null;
     }
     function demand(r, d) {
-      if (r[8] === "aged") return [says(r), fmt("ui.aged", { date: day(r[9]), age: age(r[9], d) }), statement(r)];
+      if (r[8] === "aged") return [says(r, r[12]), fmt("ui.aged", { date: day(r[9]), age: age(r[9], d) }), statement(r)];
       var meta = fmt("ui.stated", { date: day(r[6]) });
       if (r[10]) meta += "; " + fmt("ui.met", { date: day(r[10]) });
-      return [says(r), meta, statement(r)];
+      return [says(r, r[12]), meta, statement(r)];
     }
     function overtaken(r) {
-      return [says(r), fmt("ui.overtaken", { since: day(r[6]), on: day(r[7]), by: r[8] }), statement(r)];
+      return [says(r, r[11]), fmt("ui.overtaken", { since: day(r[6]), on: day(r[7]), by: r[8] }), statement(r)];
     }
     function figure(f) {
       return fmt("ui.figure", { counted_by: f.counted_by, wording: f.wording, date: day(f.date) });
@@ -102,7 +110,7 @@ var GCMText = (function () {
       return s.notice === "after" ? said + " " + fmt("map.after_data", { date: day(G.dataAsOf) }) : said;
     }
     return { fmt: fmt, day: day, longDay: longDay, number: number, age: age, actor: actor, zone: zone, presence: presence, left: left,
-      demand: demand, overtaken: overtaken, figure: figure, roles: roles, factMeta: factMeta, announce: announce };
+      demand: demand, position: position, overtaken: overtaken, figure: figure, roles: roles, factMeta: factMeta, announce: announce };
   }
   /** Only http(s) addresses with a host become links (the rule geo.tables holds sources.csv
    * to): javascript:, data:, vbscript:, relative addresses, spaces, control or invisible

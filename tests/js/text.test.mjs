@@ -124,3 +124,20 @@ test("the announcement of a day past the data says the data ends, as the notice 
   assert.equal(T2.announce(s), "As of 5 Jan 2027. After the last recorded fact (19 Jun 2026).");
   assert.equal(T2.announce({ ...s, date: "2026-01-05", notice: null }), "As of 5 Jan 2026.");
 });
+
+test("a position with a gist says what was asked; the table's cell says it too", () => {
+  const G2 = { ...G, strings: { ...G.strings, "ui.other": "{actor}: another position", "ui.other_cell": "another position" },
+    facts: { T9: { summary: "Egypt insists only Palestinians run the crossing." } } };
+  const T2 = X.make(G2, "en");
+  const row = ["z", "Egypt", "2024-01-01", null, "other", "T9", "2024-01-01", ["T9"], "in_force", "2024-01-01", null, null,
+    "only Palestinian authorities should run the crossing"];
+  assert.deepEqual(T2.demand(row, "2024-02-01"), ["Egypt: only Palestinian authorities should run the crossing",
+    "stated 1 Jan 2024", "Egypt insists only Palestinians run the crossing."]);
+  assert.equal(T2.position(row, row[12]), "only Palestinian authorities should run the crossing");
+  const bare = row.slice(0, 12);
+  assert.equal(T2.demand(bare, "2024-02-01")[0], "Egypt: another position");
+  assert.equal(T2.position(bare, bare[12]), "another position");
+  // An overtaken row carries its gist at r[11].
+  const old = ["z", "Egypt", "2024-01-01", "2024-05-01", "other", "T9", "2024-01-01", "2024-05-01", "the agreement", null, ["T9"], "a gist"];
+  assert.equal(T2.overtaken(old)[0], "Egypt: a gist");
+});
