@@ -199,3 +199,28 @@ def test_a_shortcut_pressed_on_the_host_page_moves_one_change(viewer: Viewer, ap
     frame.wait_for_selector("#gcm-panels[data-gcm-date='2024-08-25']", state="attached")
     viewer.page.wait_for_timeout(500)  # a second delivery of the key would move on to 26 Aug
     assert frame.evaluate("() => document.getElementById('gcm-panels').dataset.gcmDate") == "2024-08-25"
+
+
+@pytest.mark.parametrize("viewer", [SCREENS[0]], indirect=True)
+def test_the_one_key_shortcuts_can_be_turned_off(viewer: Viewer, app_url: str) -> None:
+    """WCAG 2.1.4: a reader can turn the one-key shortcuts off (in About); then neither a key in
+    the map's page nor one on the host page moves the map, and the bar stops listing them."""
+    frame = viewer.open_map(f"{app_url}/?date=2024-08-22")
+    viewer.page.locator(".st-key-gcm_downloads").wait_for()
+    frame.locator("#gcm-tab-about").click()
+    toggle = frame.get_by_role("checkbox", name="Use the one-key shortcuts", exact=False)
+    assert toggle.is_checked()
+    toggle.uncheck()
+    assert not frame.locator(".gcm-keys").is_visible()
+    frame.locator("h1").click()
+    viewer.page.keyboard.press(".")
+    viewer.page.evaluate("() => { document.activeElement && document.activeElement.blur(); }")
+    viewer.page.keyboard.press(".")
+    viewer.page.keyboard.press("d")
+    viewer.page.wait_for_timeout(500)
+    assert frame.evaluate("() => document.getElementById('gcm-panels').dataset.gcmDate") == "2024-08-22"
+    assert frame.evaluate("() => document.activeElement.id") != "gcm-date"
+    toggle.check()
+    frame.locator("h1").click()
+    viewer.page.keyboard.press(".")
+    frame.wait_for_selector("#gcm-panels[data-gcm-date='2024-08-25']", state="attached")

@@ -145,6 +145,10 @@ export default function (component) {
       if (!frame.dataset.drawn) { frame.dataset.drawn = "1"; setStateValue("drawn", true); }
       return;
     }
+    if (msg.type === "gcm:keys") {  // the reader turned the one-key shortcuts off (or on)
+      frame.dataset.keys = msg.on ? "" : "off";
+      return;
+    }
     if (msg.type === "gcm:height" && typeof msg.height === "number") {
       frame.dataset.reported = String(Math.min(Math.max(0, msg.height), 20000));
       size();
@@ -170,7 +174,7 @@ export default function (component) {
   const onKey = (e) => {
     const tag = (e.target && e.target.tagName) || "";
     if (e.ctrlKey || e.metaKey || e.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(tag)) return;
-    if (![",", ".", "p", "d"].includes(e.key) || !frame.contentWindow) return;
+    if (![",", ".", "p", "d"].includes(e.key) || !frame.contentWindow || frame.dataset.keys === "off") return;
     if (e.key === "d") frame.focus();
     frame.contentWindow.postMessage({ type: "gcm:key", key: e.key }, "*");
     e.preventDefault();

@@ -208,6 +208,11 @@ var GCMPanels = (function () {
         else if (b[0] === "ul") pane.append(h("ul", null, b[1].map(function (item) { return h("li", null, runs(item)); })));
       });
       pane.append(h("h3", { text: fmt("ui.keys_head") }), h("p", { text: fmt("ui.keys") }));
+      if (opts.keys) {
+        pane.append(h("p", null, h("label", { class: "gcm-keys-toggle" },
+          h("input", { type: "checkbox", checked: opts.keys.on(), onchange: function (e) { opts.keys.set(e.target.checked); } }),
+          " " + fmt("ui.keys_toggle"))));
+      }
     }
 
     // Only the tab in view is drawn on a date change (the others when opened): a date change

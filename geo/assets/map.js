@@ -494,7 +494,16 @@ function gcmInit(map, G) {
       : st.date < G.dataFrom ? fmt("ui.before_data", { date: T.day(G.dataFrom) }) : "";
   }
   // Keyboard: , and . step through the changes, p plays or pauses, d goes to the calendar.
+  // A reader can turn these one-key shortcuts off (WCAG 2.1.4: a speech-input user's words,
+  // or a stray key, would otherwise move the map); the host page is told, so its keys stop too.
+  var keysOn = true;
+  function setKeys(on) {
+    keysOn = !!on;
+    doc.documentElement.classList.toggle("gcm-keys-off", !keysOn);
+    if (embedded) window.parent.postMessage({ type: "gcm:keys", on: keysOn }, "*");
+  }
   function shortcut(key) {
+    if (!keysOn) return false;
     if (key === ",") step(-1);
     else if (key === ".") step(1);
     else if (key === "p") play();
@@ -610,6 +619,7 @@ function gcmInit(map, G) {
       h("button", { type: "button", class: "gcm-btn", disabled: now.step >= l.steps.length, "aria-label": fmt("ui.lesson_next"), onclick: function () { lessonCtl.go(now.lesson, now.step + 1); } }, "▶"));
   }
   var panels = GCMPanels.create(panelsEl, G, T, {
+    keys: { on: function () { return keysOn; }, set: setKeys },
     lessons: lessonCtl.any ? function (pane) { lessonCtl.draw(pane); } : null,
     share: function (pane) {
       GCMShare.draw(pane, { G: G, T: T, state: snapshot(), base: base, downloads: !!init.downloads && !embedMode,
