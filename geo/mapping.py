@@ -349,6 +349,24 @@ JS_STRING_GROUPS = (
 )
 
 
+def _label_region(bundle: Bundle, point: BaseGeometry) -> list[list[list[float]]]:
+    """Where the name of a country or the sea may be moved to when cards cover its point: the
+    land polygon it stands in, or the sea (what no land and not the strip covers), near the
+    strip, simplified, as rings of [lon, lat] for the browser's point-in-polygon test."""
+    lands = [f.geometry for f in bundle.layer("background") if f.properties.get("kind") == "land"]
+    near = shapely.box(*bundle.strip.bounds).buffer(0.3)
+    home = next((g for g in lands if g.contains(point)), None)
+    if home is None:
+        home = near.difference(shapely.union_all([*lands, bundle.strip]))
+    area = home.intersection(near).simplify(0.003)
+    parts = [g for g in getattr(area, "geoms", [area]) if g.geom_type == "Polygon" and not g.is_empty]
+    biggest = max((g.area for g in parts), default=0.0)
+    # Slivers between the layers' edges are no place for a name.
+    return [
+        [[round(x, 4), round(y, 4)] for x, y in g.exterior.coords] for g in parts if g.area > biggest / 20
+    ]
+
+
 def _lessons_within(
     lessons: list[dict[str, Any]], date_range: tuple[date, date] | None
 ) -> list[dict[str, Any]]:
@@ -564,9 +582,10 @@ def build_map(
         for f in bundle.layer("places")
     ]
     data["labels"] = [
-        {"lat": f.geometry.y, "lon": f.geometry.x, "name": f.properties["name"]}
+        {"lat": f.geometry.y, "lon": f.geometry.x, "name": f.properties["name"], "region": region}
         for f in bundle.layer("background")
         if f.properties.get("kind") == "label"
+        for region in [_label_region(bundle, f.geometry)]
     ]
     data["attribution"] = OSM_ATTRIBUTION
     _name_in_order(m)  # before a name is read

@@ -327,7 +327,18 @@ LABELS_CLEAR = """() => {
     });
   });
   const towns = [...document.querySelectorAll('.gcm-town')].map((e) => e.textContent);
-  return { labels: labels.length, covering, overlapping, outside, towns };
+  // The names of the sea and the neighbours: shown, in the map, under no card, control or town.
+  const rect = (e) => { const r = e.getBoundingClientRect();
+    return {l: r.left - box.left, r: r.right - box.left, t: r.top - box.top, b: r.bottom - box.top}; };
+  const others = [...document.querySelectorAll('.gcm-zl, .leaflet-control, .gcm-town')]
+    .filter((e) => e.getBoundingClientRect().width > 0).map(rect);
+  const names = [...document.querySelectorAll('.gcm-label')]
+    .filter((e) => e.checkVisibility({visibilityProperty: true}));
+  const covered = names.filter((e) => { const r = rect(e);
+    return r.l < 0 || r.t < 0 || r.r > box.width || r.b > box.height
+      || others.some((o) => r.l < o.r && r.r > o.l && r.t < o.b && r.b > o.t); }).map((e) => e.textContent);
+  return { labels: labels.length, covering, overlapping, outside, towns,
+           names: names.map((e) => e.textContent), covered };
 }"""
 
 
@@ -346,9 +357,42 @@ def test_labels_name_the_zones_without_covering_the_strip(
             assert got["labels"] >= 3 and got["covering"] == 0 and got["overlapping"] == 0, (day, got)
             assert got["outside"] == 0, (day, got)
             assert {"Gaza City", "Deir al-Balah", "Khan Younis", "Rafah"} <= set(got["towns"])
+            # The cards and the legend once hid them: now they move to free room in their land or sea.
+            assert sorted(got["names"]) == ["Egypt", "Israel", "Mediterranean Sea"], (day, got)
+            assert got["covered"] == [], (day, got)
         # The legend is open on a desktop's first view, folded on a phone.
         assert frame.locator("details.gcm-legend").evaluate("d => d.open") is (not phone)
         p.shot(f"labels-{size[0]}.png")
+    finally:
+        p.context.close()
+
+
+LEGEND_OVER_STRIP = """() => {
+  const map = window.gcm.map, G = window.gcm.data, legend = document.querySelector('details.gcm-legend');
+  const b = legend.getBoundingClientRect(), o = document.querySelector('.gcm-root').getBoundingClientRect();
+  const over = G.stripRing.map(([x, y]) => map.latLngToContainerPoint([y, x]))
+    .filter((p) => p.x > b.left - o.left && p.x < b.right - o.left)
+    .filter((p) => p.y > b.top - o.top && p.y < b.bottom - o.top);
+  return { open: legend.open, over: over.length };
+}"""
+
+
+def test_the_open_legend_never_covers_the_strip(browser: Any, app_url: str) -> None:
+    """Open on a desktop's first view; where the map is short (a notice about the link above
+    it), it folds rather than hide the strip; the reader can still open it."""
+    p = Page(browser, width=1280, height=900)
+    try:
+        frame = p.open(f"{app_url}/?date=2024-08-22")
+        shown(frame, "2024-08-22")
+        assert frame.locator("html").evaluate(LEGEND_OVER_STRIP) == {"open": True, "over": 0}
+        frame = p.open(f"{app_url}/?date=2024-13-45")  # the link's notice takes the map's top
+        frame.locator("html[data-gcm-ready]").wait_for(state="attached")
+        p.page.wait_for_timeout(300)
+        got = frame.locator("html").evaluate(LEGEND_OVER_STRIP)
+        assert got["over"] == 0 and not got["open"], got
+        frame.locator("details.gcm-legend > summary").click()
+        p.page.wait_for_timeout(300)
+        assert frame.locator("details.gcm-legend").evaluate("d => d.open")  # the reader's choice stands
     finally:
         p.context.close()
 

@@ -204,3 +204,21 @@ def test_a_ranged_copy_keeps_whole_lessons_only_so_step_numbers_never_change() -
     kept = mapping._lessons_within([lesson, wide], (date(2024, 5, 1), date(2024, 12, 31)))
     assert kept == [lesson]  # b is left out whole, not renumbered from its second step
     assert mapping._lessons_within([lesson, wide], None) == [lesson, wide]
+
+
+def test_a_name_may_move_within_its_own_land_or_sea_only(page: str, bundle: Bundle) -> None:
+    from shapely.geometry import Point, Polygon
+
+    labels = {lb["name"]: lb for lb in embedded_payload(page)["labels"]}  # type: ignore[union-attr]
+    lands = {
+        f.properties["name"]: f.geometry
+        for f in bundle.layer("background")
+        if f.properties.get("kind") == "land"
+    }
+    for name, lb in labels.items():
+        region = [Polygon(ring) for ring in lb["region"]]
+        assert region and any(r.contains(Point(lb["lon"], lb["lat"])) for r in region), name
+        for r in region:  # a name never goes onto the strip, nor into another land
+            assert r.intersection(bundle.strip).area < 0.01 * r.area, name  # edges at 100 m meet roughly
+            others = [g for n, g in lands.items() if n != name]
+            assert all(r.intersection(g).area < 0.02 * r.area for g in others), name

@@ -123,12 +123,15 @@ function gcmInit(map, G) {
       interactive: false, keyboard: false, pane: "gcmPlaces"
     }).addTo(map);
   }
-  (G.labels || []).forEach(function (lb) { textLabel(lb.lat, lb.lon, lb.name, "gcm-label"); });
+  // The sea and the neighbours, named where the cards and controls leave room (layoutLabels).
+  var names = (G.labels || []).map(function (lb) {
+    return { lb: lb, marker: textLabel(lb.lat, lb.lon, lb.name, "gcm-label"), w: 0, h: 0 };
+  });
   (G.places || []).forEach(function (p) {
     var crossing = p.kind === "border_crossing", town = p.kind === "city";
     var marker = L.circleMarker([p.lat, p.lon], {
       pane: "gcmPlaces", radius: crossing ? 5 : town ? 4 : 3, weight: crossing ? 2 : 1,
-      color: "#222", fillColor: crossing ? "#ffffff" : "#333", fillOpacity: 1,
+      color: town || crossing ? "#222" : "#555", fillColor: crossing ? "#ffffff" : town ? "#333" : "#777", fillOpacity: 1,
       dashArray: p.quality === "approximate" ? "2 2" : null
     });
     marker.bindTooltip(h("div", { class: "gcm-tip" },
@@ -194,10 +197,50 @@ function gcmInit(map, G) {
   // Place each shown label beside the strip (its side of the zone: sea or Egypt to the west,
   // Israel to the east) at its zone's height, pushed down past labels already placed and the
   // map's own controls. Readable labels beat exact label positions; the leader line points home.
+  /** Ray casting: is [lon, lat] inside the ring of [lon, lat] pairs? */
+  function inRing(ring, lon, lat) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var a = ring[i], b = ring[j];
+      if ((a[1] > lat) !== (b[1] > lat) && lon < (b[0] - a[0]) * (lat - a[1]) / (b[1] - a[1]) + a[0]) inside = !inside;
+    }
+    return inside;
+  }
+  function inRegion(region, point) {
+    var ll = map.containerPointToLatLng(point);
+    return !region || !region.length || region.some(function (ring) { return inRing(ring, ll.lng, ll.lat); });
+  }
+  // Places to try for a name, nearest first: every 12 px within 300 px of its own point.
+  var NEAR = [];
+  for (var oy = -300; oy <= 300; oy += 12) for (var ox = -300; ox <= 300; ox += 12) NEAR.push([ox, oy]);
+  NEAR.sort(function (a, b) { return (a[0] * a[0] + a[1] * a[1]) - (b[0] * b[0] + b[1] * b[1]); });
+  // The legend opens on a desktop's first view, but never over the strip or a town's name: where the map is
+  // short (a notice above it, a small window, a zone's close-up), it folds, until the reader
+  // opens or closes it themselves.
+  var legendEl = null, legendTouched = false, folding = false;
+  function legendCovers(pts, origin) {
+    if (!legendEl || !legendEl.open || legendTouched || narrow()) return false;
+    var b = legendEl.getBoundingClientRect();
+    var r = { left: b.left - origin.left, right: b.right - origin.left, top: b.top - origin.top, bottom: b.bottom - origin.top };
+    var towns = Array.prototype.some.call(root.querySelectorAll(".gcm-town"), function (e) {
+      var t = e.getBoundingClientRect();
+      return overlaps(r, { left: t.left - origin.left, right: t.right - origin.left, top: t.top - origin.top, bottom: t.bottom - origin.top });
+    });
+    return towns || pts.some(function (p, i) {
+      var q = pts[(i + 1) % pts.length];  // the vertex and the middle of its edge
+      return [p, { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 }].some(function (c) {
+        return c.x > r.left && c.x < r.right && c.y > r.top && c.y < r.bottom;
+      });
+    });
+  }
   function layoutLabels() {
     var size = map.getSize();
     var pts = stripRing.map(function (ll) { return map.latLngToContainerPoint(ll); });
     var origin = root.getBoundingClientRect();
+    if (legendCovers(pts, origin)) { folding = true; legendEl.open = false; }
+    names.forEach(function (n) {  // measured once: the names never change
+      if (!n.w) { var e = n.marker.getElement(); var b = e && e.firstChild; n.w = b ? b.offsetWidth : 0; n.h = b ? b.offsetHeight : 0; }
+    });
     var taken = [];
     // On a phone the legend, once opened, covers the map for a moment: labels stay put.
     root.querySelectorAll(narrow() ? ".leaflet-control:not(.gcm-legend), .gcm-town" : ".leaflet-control, .gcm-town").forEach(function (c) {
@@ -234,16 +277,26 @@ function gcmInit(map, G) {
       var end = L.point(best.left + it.w / 2 < it.target.x ? best.right : best.left, (best.top + best.bottom) / 2);
       it.lb.leader.setLatLngs([map.containerPointToLatLng(end), G.zones[it.zid].target]);
     });
-    // Names of the sea and the neighbours are decoration: they give way to the zone labels.
-    // All reads, then all writes: a read after a write makes the browser lay the page out again.
-    var placed = taken.slice(-items.length);
-    var names = Array.prototype.slice.call(root.querySelectorAll(".gcm-label"));
-    var hide = names.map(function (e) {
-      var b = e.getBoundingClientRect();  // hidden or not, it keeps its box
-      var r = { left: b.left - origin.left, right: b.right - origin.left, top: b.top - origin.top, bottom: b.bottom - origin.top };
-      return placed.some(function (o) { return overlaps(r, o); });
+    // Names of the sea and the neighbours give way to the zone labels, the controls and the
+    // towns: each goes to the nearest free place within its own land or sea, or is hidden. No
+    // read of the page here (sizes measured above), so no second layout.
+    names.forEach(function (n) {
+      var at = map.latLngToContainerPoint([n.lb.lat, n.lb.lon]), best = null;
+      for (var k = 0; k < NEAR.length && !best && n.w; k++) {
+        var cx = at.x + NEAR[k][0], cy = at.y + NEAR[k][1];
+        var r = { left: cx - n.w / 2 - 3, right: cx + n.w / 2 + 3, top: cy - n.h / 2 - 3, bottom: cy + n.h / 2 + 3 };
+        if (r.left < 4 || r.top < 4 || r.right > size.x - 4 || r.bottom > size.y - 4) continue;
+        if (taken.some(function (o) { return overlaps(r, o); })) continue;
+        var corners = [[r.left, r.top], [r.right, r.top], [r.left, r.bottom], [r.right, r.bottom], [cx, cy]];
+        if (corners.every(function (p) { return inRegion(n.lb.region, p); })) best = r;
+      }
+      var label = n.marker.getElement();
+      if (best) {
+        taken.push(best);
+        n.marker.setLatLng(map.containerPointToLatLng([(best.left + best.right) / 2, (best.top + best.bottom) / 2]));
+      }
+      if (label) label.style.visibility = best ? "" : "hidden";
     });
-    names.forEach(function (e, i) { e.style.visibility = hide[i] ? "hidden" : ""; });
   }
 
   // ---- the dated state ------------------------------------------------------------------------------
@@ -528,14 +581,20 @@ function gcmInit(map, G) {
       h("p", { class: "gcm-legend-head", text: fmt("ui.legend_forces") }), legendList, legendUnmapped,
       h("ul", null,
         h("li", null, h("span", { class: "gcm-key gcm-key-dashed", "aria-hidden": "true" }), " " + fmt("map.legend_dashed")),
-        h("li", null, h("span", { class: "gcm-key gcm-key-left", "aria-hidden": "true" }), " " + fmt("map.legend_left")),
-        h("li", null, h("span", { class: "gcm-key gcm-key-border", "aria-hidden": "true" }), " " + fmt("map.legend_border")),
-        h("li", null, h("span", { class: "gcm-key gcm-key-1949", "aria-hidden": "true" }), " " + fmt("map.legend_1949")),
-        h("li", null, h("span", { class: "gcm-key gcm-key-axis", "aria-hidden": "true" }), " " + fmt("map.legend_axis")),
-        h("li", null, h("span", { class: "gcm-key gcm-key-town", "aria-hidden": "true" }), " " + fmt("ui.legend_town")),
-        h("li", null, h("span", { class: "gcm-key gcm-key-crossing", "aria-hidden": "true" }), " " + fmt("ui.legend_crossing"))));
+        h("li", null, h("span", { class: "gcm-key gcm-key-left", "aria-hidden": "true" }), " " + fmt("map.legend_left"))),
+      // Short symbols two to a row: the legend must fit beside the strip on a laptop's screen.
+      h("ul", { class: "gcm-legend-symbols" }, [
+        ["border", "ui.legend_border"], ["1949", "ui.legend_1949"], ["axis", "map.legend_axis"],
+        ["crossing", "ui.legend_crossing"], ["town", "ui.legend_town"], ["place", "ui.legend_place"]
+      ].map(function (k) {
+        return h("li", null, h("span", { class: "gcm-key gcm-key-" + k[0], "aria-hidden": "true" }), " " + fmt(k[1]));
+      })));
     details.open = !narrow();
-    details.addEventListener("toggle", function () { if (state && !narrow()) layoutLabels(); });
+    details.addEventListener("toggle", function () {
+      if (folding) folding = false; else legendTouched = true;
+      if (state && !narrow()) layoutLabels();
+    });
+    legendEl = details;
     L.DomEvent.disableClickPropagation(details);
     L.DomEvent.disableScrollPropagation(details);
     return details;
