@@ -138,7 +138,7 @@ def test_the_philadelphi_question_is_answered_offline(page: Page, app_url: str) 
     frame = page.open(f"{app_url}/?date=2024-08-22")
     shown(frame, "2024-08-22")
     phil = zone(frame, "philadelphi")
-    assert "Philadelphi Corridor (Salah al-Din axis)" in phil.locator("h3").inner_text()
+    assert "Philadelphi Corridor (Salah al-Din axis)" in phil.locator("h2").inner_text()
     claims = phil.locator(".gcm-chip").all_inner_texts()
     for said in (
         "IDF: present (since 29 May 2024)",
@@ -560,7 +560,7 @@ def test_hostile_data_is_drawn_as_text_in_map_and_panels(browser: Any, layers_co
         frame = page.page.frame_locator("#f")
         shown(frame, "2024-08-22")
         phil = zone(frame, "philadelphi")
-        assert HOSTILE_HTML in phil.locator("h3").inner_text()
+        assert HOSTILE_HTML in phil.locator("h2").inner_text()
         chip = (
             phil.locator(".gcm-chip", has_text="Israeli forces should withdraw").filter(has_text="bold").first
         )

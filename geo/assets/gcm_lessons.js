@@ -38,7 +38,7 @@ var GCMLessons = (function () {
         h("p", { text: fmt("ui.lessons_intro") }),
         h("ul", { class: "gcm-lesson-list" }, lessons.map(function (l) {
           return h("li", null,
-            h("h3", { text: l.title }),
+            h("h2", { text: l.title }),
             h("p", { text: l.summary }),
             h("button", { type: "button", class: "gcm-btn gcm-lesson-start", onclick: function () { go(l.id, 1); focusStep(pane); } },
               fmt("ui.lesson_start", { n: l.steps.length })));
@@ -61,12 +61,12 @@ var GCMLessons = (function () {
         away || "",
         h("div", { class: "gcm-share-row gcm-lesson-nav" }, prev, next,
           h("button", { type: "button", class: "gcm-btn", onclick: function () { stop(); } }, fmt("ui.lesson_leave"))),
-        h("h3", { class: "gcm-step-title", tabindex: "-1", text: s.title }),
+        h("h2", { class: "gcm-step-title", tabindex: "-1", text: s.title }),
         h("p", { class: "gcm-step-date", text: fmt("ui.lesson_date", { date: T.day(s.date) }) }),
         h("p", { class: "gcm-step-caption", text: s.caption }),
-        h("h4", { class: "gcm-sub", text: fmt("ui.lesson_sources") }),
+        h("h3", { class: "gcm-sub", text: fmt("ui.lesson_sources") }),
         h("ol", { class: "gcm-sources" }, s.facts.map(function (fid) { return h("li", null, ctx.factBlock(fid)); })),
-        h("h4", { class: "gcm-sub", text: fmt("ui.lesson_steps") }),
+        h("h3", { class: "gcm-sub", text: fmt("ui.lesson_steps") }),
         h("ol", { class: "gcm-step-list" }, l.steps.map(function (x, k) {
           return h("li", null, h("button", { type: "button", class: "gcm-linkbtn", "aria-current": k + 1 === i ? "step" : null,
             onclick: function () { go(l.id, k + 1); focusStep(pane); } }, T.day(x.date) + ": " + x.title));

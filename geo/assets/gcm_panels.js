@@ -84,7 +84,7 @@ var GCMPanels = (function () {
     }
     function colourOf(a) { return G.actors[a] ? G.actors[a].colour : null; }
     function section(title, items) {
-      return items.length ? [h("h4", { class: "gcm-sub", text: title }), h("ul", { class: "gcm-claims" }, items)] : null;
+      return items.length ? [h("h3", { class: "gcm-sub", text: title }), h("ul", { class: "gcm-claims" }, items)] : null;
     }
 
     // ---- On this date ---------------------------------------------------------------------
@@ -126,7 +126,7 @@ var GCMPanels = (function () {
         ];
         var empty = !items.some(function (x) { return x; });
         out.push(h("article", { class: "gcm-zone", id: "gcm-z-" + zid, "data-zone": zid, tabindex: "-1" },
-          h("h3", { class: "gcm-zone-name" }, h("span", { text: z.name }),
+          h("h2", { class: "gcm-zone-name" }, h("span", { text: z.name }),
             z.name_ar ? [" / ", h("span", { class: "gcm-alt", lang: "ar", dir: "rtl", text: z.name_ar })] : null,
             z.name_he ? [" / ", h("span", { class: "gcm-alt", lang: "he", dir: "rtl", text: z.name_he })] : null),
           !z.mapped ? h("p", { class: "gcm-note", text: fmt("ui.not_mapped") })
@@ -139,14 +139,14 @@ var GCMPanels = (function () {
       if (s.lastChange) {
         var ch = s.changes.filter(function (c) { return c[0] === null || String(c[0]).split("+").some(view.actor); });
         out.push(h("section", { class: "gcm-changes" },
-          h("h3", { text: fmt(s.lastChange === s.date ? "ui.changed_today" : "ui.changed_before", { date: T.day(s.lastChange) }) }),
+          h("h2", { text: fmt(s.lastChange === s.date ? "ui.changed_today" : "ui.changed_before", { date: T.day(s.lastChange) }) }),
           ch.length ? h("ul", { class: "gcm-claims" }, ch.map(function (c) { return c[2] ? claim("gcm-e", null, [c[3]], [c[2]]) : h("li", { text: c[3] }); }))
             : h("p", { class: "gcm-muted", text: fmt("ui.no_change") })));
       }
       // Events of the day not already told among its changes.
       var told = s.lastChange === s.date ? s.changes.map(function (c) { return c[2]; }) : [];
       var events = s.events.filter(function (fid) { return told.indexOf(fid) < 0; });
-      if (events.length) out.push(h("section", { class: "gcm-events" }, h("h3", { text: fmt("ui.events") }),
+      if (events.length) out.push(h("section", { class: "gcm-events" }, h("h2", { text: fmt("ui.events") }),
         h("ul", { class: "gcm-claims" }, events.map(function (fid) { return claim("gcm-e", null, [G.facts[fid].summary], [fid]); }))));
       pane.replaceChildren.apply(pane, out);
     }
@@ -177,12 +177,12 @@ var GCMPanels = (function () {
       var out = [];
       out.push(view.presence && held.length ? table(fmt("ui.presence_table"),
         [fmt("ui.zone"), fmt("ui.force"), fmt("ui.status"), fmt("ui.present_since"), fmt("ui.fact")], held)
-        : [h("h3", { text: fmt("ui.presence_table") }), h("p", { class: "gcm-muted", text: fmt("ui.no_presence") })]);
+        : [h("h2", { text: fmt("ui.presence_table") }), h("p", { class: "gcm-muted", text: fmt("ui.no_presence") })]);
       var ids = Object.keys(parties);
       out.push(view.demands && ids.length ? table(fmt("ui.positions_table"),
         [fmt("ui.party")].concat(zoneCols.map(T.zone)),
         ids.map(function (a) { return [T.actor(a, true)].concat(zoneCols.map(function (z) { return parties[a][z] || "—"; })); }))
-        : [h("h3", { text: fmt("ui.positions_table") }), h("p", { class: "gcm-muted", text: fmt("ui.no_positions") })]);
+        : [h("h2", { text: fmt("ui.positions_table") }), h("p", { class: "gcm-muted", text: fmt("ui.no_positions") })]);
       panes.positions.replaceChildren.apply(panes.positions, [].concat.apply([], out));
     }
 
@@ -203,11 +203,11 @@ var GCMPanels = (function () {
     }
     function drawAbout(pane) {
       (G.about || []).forEach(function (b) {
-        if (b[0] === "h") pane.append(h("h3", { text: b[1] }));
+        if (b[0] === "h") pane.append(h("h2", { text: b[1] }));
         else if (b[0] === "p") pane.append(h("p", null, runs(b[1])));
         else if (b[0] === "ul") pane.append(h("ul", null, b[1].map(function (item) { return h("li", null, runs(item)); })));
       });
-      pane.append(h("h3", { text: fmt("ui.keys_head") }), h("p", { text: fmt("ui.keys") }));
+      pane.append(h("h2", { text: fmt("ui.keys_head") }), h("p", { text: fmt("ui.keys") }));
       if (opts.keys) {
         pane.append(h("p", null, h("label", { class: "gcm-keys-toggle" },
           h("input", { type: "checkbox", checked: opts.keys.on(), onchange: function (e) { opts.keys.set(e.target.checked); } }),

@@ -75,20 +75,20 @@ var GCMShare = (function () {
     // A link and an embed need the app's address; a saved copy (file://) has none.
     if (href) {
       var linkBox = h("input", { type: "text", readonly: true, class: "gcm-share-text", value: href, "aria-label": fmt("ui.link_head"), id: "gcm-share-link" });
-      out.push(h("h3", { text: fmt("ui.link_head") }), h("p", { text: fmt("ui.link_intro") }),
+      out.push(h("h2", { text: fmt("ui.link_head") }), h("p", { text: fmt("ui.link_intro") }),
         h("div", { class: "gcm-share-row" }, linkBox, copyButton(h, fmt, linkBox, status)));
       var code = h("textarea", { readonly: true, rows: "5", class: "gcm-share-text gcm-snippet", "aria-label": fmt("ui.embed_head"), id: "gcm-share-embed" });
       code.value = snippet(ctx.base, state, { version: G.version, title: title, linkText: fmt("ui.embed_fallback", { date: day }) });
-      out.push(h("h3", { text: fmt("ui.embed_head") }), h("p", { text: fmt("ui.embed_intro") }),
+      out.push(h("h2", { text: fmt("ui.embed_head") }), h("p", { text: fmt("ui.embed_intro") }),
         code, h("div", { class: "gcm-share-row" }, copyButton(h, fmt, code, status)));
     } else {
-      out.push(h("h3", { text: fmt("ui.link_head") }), h("p", { text: fmt("ui.offline_copy") }));
+      out.push(h("h2", { text: fmt("ui.link_head") }), h("p", { text: fmt("ui.offline_copy") }));
     }
     var cite = h("p", { class: "gcm-cite", id: "gcm-share-cite", text: citation(fmt, {
       author: fmt("share.author"), year: (G.researched || G.dataAsOf || "").slice(0, 4), title: G.title,
       date: T.longDay(state.date), version: G.version || "", link: href || "", accessed: T.longDay(ctx.today || new Date().toISOString().slice(0, 10))
     }) });
-    out.push(h("h3", { text: fmt("ui.cite_head") }),
+    out.push(h("h2", { text: fmt("ui.cite_head") }),
       h("dl", { class: "gcm-cite-facts" },
         h("dt", { text: fmt("ui.cite_date") }), h("dd", { text: day }),
         h("dt", { text: fmt("ui.cite_version") }), h("dd", null, h("code", { text: G.version || "" })),
@@ -96,10 +96,10 @@ var GCMShare = (function () {
       cite, h("div", { class: "gcm-share-row" }, copyButton(h, fmt, cite, status)),
       h("p", { class: "gcm-muted", text: fmt("ui.cite_note") }));
     if (ctx.downloads) {
-      out.push(h("h3", { text: fmt("ui.downloads_head") }), h("p", { text: fmt("ui.downloads_intro") }),
+      out.push(h("h2", { text: fmt("ui.downloads_head") }), h("p", { text: fmt("ui.downloads_intro") }),
         h("button", { type: "button", class: "gcm-btn", onclick: ctx.onDownloads }, fmt("ui.downloads_go")));
     } else if (!href) {
-      out.push(h("h3", { text: fmt("ui.downloads_head") }), h("p", { text: fmt("ui.downloads_offline") }));
+      out.push(h("h2", { text: fmt("ui.downloads_head") }), h("p", { text: fmt("ui.downloads_offline") }));
     }
     pane.replaceChildren.apply(pane, out);
   }
