@@ -166,7 +166,11 @@ var GCMPanels = (function () {
       Object.keys(G.zones).forEach(function (zid) {
         var st = s.zones[zid], z = G.zones[zid];
         st.presence.filter(function (r) { return view.actor(r[1]); }).forEach(function (r) {
-          held.push([z.name, T.actor(r[1], true), fmt("status." + r[4]), T.day(r[6]), r[5]]);
+          // The fact is the latest report of the status, which for a zone held through the zones
+          // within it is often later than the presence began: its day is said, so the two dates
+          // don't read as one claim.
+          var f = G.facts[r[5]];
+          held.push([z.name, T.actor(r[1], true), fmt("status." + r[4]), T.day(r[6]), r[5] + (f ? " (" + T.day(f.date) + ")" : "")]);
         });
         st.demands.concat(st.aged).filter(function (r) { return view.actor(r[1]); }).forEach(function (r) {
           if (zoneCols.indexOf(zid) < 0) zoneCols.push(zid);
@@ -176,7 +180,7 @@ var GCMPanels = (function () {
       });
       var out = [];
       out.push(view.presence && held.length ? table(fmt("ui.presence_table"),
-        [fmt("ui.zone"), fmt("ui.force"), fmt("ui.status"), fmt("ui.present_since"), fmt("ui.fact")], held)
+        [fmt("ui.zone"), fmt("ui.force"), fmt("ui.status"), fmt("ui.present_since"), fmt("ui.latest_report")], held)
         : [h("h2", { text: fmt("ui.presence_table") }), h("p", { class: "gcm-muted", text: fmt("ui.no_presence") })]);
       var ids = Object.keys(parties);
       out.push(view.demands && ids.length ? table(fmt("ui.positions_table"),

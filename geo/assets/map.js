@@ -452,7 +452,7 @@ function gcmInit(map, G) {
 
   var ui = {};
   var bar = doc.getElementById("gcm-time");
-  ui.prev = h("button", { type: "button", class: "gcm-btn", "aria-label": fmt("map.prev"), title: fmt("map.prev") + " (,)", onclick: function () { step(-1); } }, "◀");
+  ui.prev = h("button", { type: "button", class: "gcm-btn", "aria-label": fmt("map.prev"), title: fmt("map.prev") + " (,)", onclick: function () { step(-1); } }, "|◀");
   ui.play = h("button", { type: "button", class: "gcm-btn", "aria-label": fmt("map.play"), title: fmt("map.play") + " (p)", "aria-pressed": "false", onclick: play }, "▶");
   ui.next = h("button", { type: "button", class: "gcm-btn", "aria-label": fmt("map.next"), title: fmt("map.next") + " (.)", onclick: function () { step(1); } }, "▶|");
   ui.slider = h("input", { type: "range", class: "gcm-slider", min: "0", max: String(days.length - 1), step: "1", "aria-label": fmt("map.slider"),
