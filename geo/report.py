@@ -91,13 +91,14 @@ def change_dict(c: Change) -> dict[str, Any]:
     return {"type": c.type, "zone": c.zone, "actor": c.actor, "fact": c.fact, "detail": c.detail}
 
 
-def fact_dict(bundle: Bundle, fact: Fact) -> dict[str, Any]:
-    """One fact with its source, as it appears under ``facts`` in the JSON."""
+def fact_dict(bundle: Bundle, fact: Fact, on: date | None = None) -> dict[str, Any]:
+    """One fact with its source, as it appears under ``facts`` in the JSON. Asked for a day
+    (``on``), its end is given only if it came by then: a later end is news of a later day."""
     s = bundle.source_of(fact)
     return {
         "date": _iso(fact.date),
         "date_precision": fact.precision,
-        "end_date": _iso(fact.end),
+        "end_date": _iso(fact.end) if on is None or (fact.end and fact.end <= on) else None,
         "kind": fact.kind,
         "zone": fact.zone,
         "actors": list(fact.actors),
@@ -231,8 +232,8 @@ def state_dict(bundle: Bundle, on: date) -> dict[str, Any]:
         "zones": zones,
         "agreements": agreements,
         "changes": changes,
-        "events": [{"fact": f.id, **fact_dict(bundle, f)} for f in state.events],
-        "facts": {fid: fact_dict(bundle, bundle.fact(fid)) for fid in sorted(cited)},
+        "events": [{"fact": f.id, **fact_dict(bundle, f, on)} for f in state.events],
+        "facts": {fid: fact_dict(bundle, bundle.fact(fid), on) for fid in sorted(cited)},
     }
 
 
@@ -292,7 +293,7 @@ def diff_dict(bundle: Bundle, start: date, end: date) -> dict[str, Any]:
         "data_as_of": bundle.data_as_of.isoformat(),
         "zones": zones,
         "facts_between": [f.id for f in ch.facts],
-        "facts": {f.id: fact_dict(bundle, f) for f in ch.facts},
+        "facts": {f.id: fact_dict(bundle, f, end) for f in ch.facts},
     }
 
 

@@ -203,7 +203,7 @@ def view_geojson(bundle: Bundle, view: View, *, link: str | None = None, accesse
         if "demands" in view.overlays:
             props["demands"] = [_demand_json(bundle, c, c.record) for c in mine if c.kind == "demand"]
         cited = dict.fromkeys(f for c in mine for f in c.cited)
-        props["facts"] = {fid: fact_dict(bundle, bundle.fact(fid)) for fid in cited}
+        props["facts"] = {fid: fact_dict(bundle, bundle.fact(fid), on) for fid in cited}
         features.append(
             {
                 "type": "Feature",

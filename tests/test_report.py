@@ -125,3 +125,16 @@ def test_a_day_before_the_first_withdrawal_is_answered_and_cites_it(bundle: Bund
     assert idf["implied_by"] == "T002" and "T002" in s["facts"]
     assert all(f["date"] <= "2005-09-05" for k, f in s["facts"].items() if k != "T002")
     assert "implies it [T002" in report.state_text(bundle, on)
+
+
+def test_a_day_never_learns_when_its_facts_end_later(bundle: Bundle) -> None:
+    # Every fact with an end: on a day it covers, its end is a later day's news and is not given;
+    # on its end day and after, it is.
+    checked = 0
+    for fact in (f for f in bundle.facts if f.end):
+        inside = report.state_dict(bundle, fact.date)
+        if fact.id in inside["facts"]:
+            assert inside["facts"][fact.id]["end_date"] is None, fact.id
+            checked += 1
+        assert report.fact_dict(bundle, fact, fact.end)["end_date"] == fact.end.isoformat()  # type: ignore[union-attr]
+    assert checked, "no fact with an end was cited on its own day: the check above checked nothing"

@@ -76,7 +76,7 @@ var GCMPanels = (function () {
       var url = GCMText.safeUrl(src.url);
       return h("div", { class: "gcm-fact" },
         h("p", { class: "gcm-summary", text: f.summary }),
-        h("p", { class: "gcm-meta", text: T.factMeta(fid) }),
+        h("p", { class: "gcm-meta", text: T.factMeta(fid, last ? last.s.date : null) }),
         h("p", { class: "gcm-src" }, fmt("ui.source"),
           url ? h("a", { href: url, target: "_blank", rel: "noopener noreferrer", text: src.title }) : h("span", { text: src.title }),
           ", " + src.publisher + (src.published ? ", " + T.day(src.published) : ""),

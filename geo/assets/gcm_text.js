@@ -95,11 +95,14 @@ var GCMText = (function () {
     function roles(g) {
       return g.roles.map(function (r) { return actor(r[0], true) + " (" + fmt("role." + r[1]) + ")"; }).join("; ");
     }
-    function factMeta(fid) {
+    /** A fact's day, confidence and id. Its end is said only if it came by asOf (the day shown):
+     * a later end is news of a later day, and a day's answer holds nothing dated after it. */
+    function factMeta(fid, asOf) {
       var f = G.facts[fid];
       if (!f) return "";
       var precision = f.date_precision !== "day" ? " (" + fmt("precision." + f.date_precision) + ")" : "";
-      return fmt("map.fact_meta", { date: day(f.date) + precision + (f.end_date ? " – " + day(f.end_date) : ""),
+      var ended = f.end_date && (!asOf || f.end_date <= asOf);
+      return fmt("map.fact_meta", { date: day(f.date) + precision + (ended ? " – " + day(f.end_date) : ""),
         confidence: fmt("confidence." + f.confidence), fact: fid });
     }
     function announce(s) {

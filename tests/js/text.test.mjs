@@ -141,3 +141,12 @@ test("a position with a gist says what was asked; the table's cell says it too",
   const old = ["z", "Egypt", "2024-01-01", "2024-05-01", "other", "T9", "2024-01-01", "2024-05-01", "the agreement", null, ["T9"], "a gist"];
   assert.equal(T2.overtaken(old)[0], "Egypt: a gist");
 });
+
+test("a fact's end is told only on or after it: a later end is news of a later day", () => {
+  const G2 = { ...G, strings: { ...G.strings, "map.fact_meta": "{date} · {confidence} · {fact}", "confidence.high": "high confidence" },
+    facts: { T54: { date: "2025-03-19", end_date: "2025-10-10", date_precision: "day", confidence: "high" } } };
+  const T2 = X.make(G2, "en");
+  assert.equal(T2.factMeta("T54", "2025-03-19"), "19 Mar 2025 · high confidence · T54");
+  assert.equal(T2.factMeta("T54", "2025-10-10"), "19 Mar 2025 – 10 Oct 2025 · high confidence · T54");
+  assert.equal(T2.factMeta("T54", "2026-01-01"), "19 Mar 2025 – 10 Oct 2025 · high confidence · T54");
+});
