@@ -32,7 +32,7 @@ from geo.csp import apply_csp
 from geo.i18n import LOCALE_DIR, messages
 from geo.lessons import payload as lessons_payload
 from geo.report import change_dict, change_words, overtaker_words
-from geo.settings import POSITIONS, PRESENCE_STATUSES
+from geo.settings import OPEN_POSITION, POSITIONS, PRESENCE_STATUSES
 from geo.share import data_version
 from geo.style import (
     POSITION_SYMBOLS,
@@ -247,6 +247,13 @@ def payload(
                 _iso(s.value.met.on) if s.value.met else None,
                 s.value.met.fact if s.value.met else None,
                 s.value.gist or None,
+                # 'other' statements kept beside this position (they say something else): told
+                # with it, so a later word of the same party is not folded in silently.
+                [
+                    [fid, tl.by_id[fid].date.isoformat(), tl.by_id[fid].gist or None]
+                    for fid in s.value.statements
+                    if fid != s.value.fact and tl.by_id[fid].status == OPEN_POSITION
+                ],
             ]
             for s in demand_segments(tl)
         ],

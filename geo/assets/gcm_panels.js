@@ -174,7 +174,8 @@ var GCMPanels = (function () {
         });
         st.demands.concat(st.aged).filter(function (r) { return view.actor(r[1]); }).forEach(function (r) {
           if (zoneCols.indexOf(zid) < 0) zoneCols.push(zid);
-          var cell = T.position(r, r[12]) + " (" + r[5] + ")" + (r[8] === "aged" ? " — " + fmt("ui.aged", { date: T.day(r[9]), age: T.age(r[9], s.date) }) : "");
+          var f = G.facts[r[5]], sure = !f || f.confidence === "high";
+          var cell = T.position(r, r[12]) + " (" + r[5] + (sure ? "" : ", " + fmt("confidence." + f.confidence)) + ")" + (r[8] === "aged" ? " — " + fmt("ui.aged", { date: T.day(r[9]), age: T.age(r[9], s.date) }) : "");
           (parties[r[1]] = parties[r[1]] || {})[zid] = cell;
         });
       });

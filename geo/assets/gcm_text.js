@@ -80,11 +80,24 @@ var GCMText = (function () {
     function statement(r) {
       return r[4] === "other" && G.facts[r[5]] ? G.facts[r[5]].summary : null;
     }
+    // A claim's confidence is said on the chip when it is not high: a position carried by one
+    // report, or by aggregators only, must not read like a party's own statement.
+    function doubt(fid) {
+      var f = G.facts[fid];
+      return f && f.confidence && f.confidence !== "high" ? "; " + fmt("confidence." + f.confidence) : "";
+    }
+    // What the party also said beside a named position (r[13]: [fact, day, gist]), newest first.
+    function asides(r) {
+      var xs = (r[13] || []).filter(function (x) { return G.facts[x[0]]; }).slice().reverse();
+      return xs.length ? xs.map(function (x) {
+        return fmt("ui.also_said", { date: day(x[1]), words: String(x[2] || G.facts[x[0]].summary).replace(/\.\s*$/, "") });
+      }).join(" ") : null;
+    }
     function demand(r, d) {
-      if (r[8] === "aged") return [says(r, r[12]), fmt("ui.aged", { date: day(r[9]), age: age(r[9], d) }), statement(r)];
-      var meta = fmt("ui.stated", { date: day(r[6]) });
+      if (r[8] === "aged") return [says(r, r[12]), fmt("ui.aged", { date: day(r[9]), age: age(r[9], d) }) + doubt(r[5]), statement(r) || asides(r)];
+      var meta = fmt("ui.stated", { date: day(r[6]) }) + doubt(r[5]);
       if (r[10]) meta += "; " + fmt("ui.met", { date: day(r[10]) });
-      return [says(r, r[12]), meta, statement(r)];
+      return [says(r, r[12]), meta, statement(r) || asides(r)];
     }
     function overtaken(r) {
       return [says(r, r[11]), fmt("ui.overtaken", { since: day(r[6]), on: day(r[7]), by: r[8] }), statement(r)];

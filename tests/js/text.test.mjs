@@ -150,3 +150,18 @@ test("a fact's end is told only on or after it: a later end is news of a later d
   assert.equal(T2.factMeta("T54", "2025-10-10"), "19 Mar 2025 – 10 Oct 2025 · high confidence · T54");
   assert.equal(T2.factMeta("T54", "2026-01-01"), "19 Mar 2025 – 10 Oct 2025 · high confidence · T54");
 });
+
+test("a position not of high confidence says so; what the party also said beside it is told", () => {
+  const strings = { ...G.strings, "confidence.medium": "medium confidence", "ui.also_said": "Also said on {date}: {words}." };
+  const facts = { T30: { confidence: "medium", summary: "A report." }, T83: { confidence: "high", summary: "Hamas said…" },
+    T75: { confidence: "medium", summary: "Hamas rejects foreign guardianship." } };
+  const T2 = X.make({ ...G, strings, facts }, "en");
+  const row = ["z", "Egypt", "2024-08-22", null, "withdraw", "T30", "2024-08-22", ["T30"], "in_force", "2024-08-22", null, null, null, []];
+  assert.deepEqual(T2.demand(row, "2024-09-01"), ["Egypt: Israeli forces should withdraw", "stated 22 Aug 2024; medium confidence", null]);
+  const beside = ["z", "Egypt", "2025-12-06", null, "withdraw", "T83", "2025-12-06", ["T83", "T75"], "in_force", "2025-12-06", null, null, null,
+    [["T75", "2026-02-15", "no foreign guardianship"]]];
+  assert.deepEqual(T2.demand(beside, "2026-03-01"), ["Egypt: Israeli forces should withdraw", "stated 6 Dec 2025",
+    "Also said on 15 Feb 2026: no foreign guardianship."]);
+  beside[13] = [["T75", "2026-02-15", null]];  // no gist: its statement
+  assert.equal(T2.demand(beside, "2026-03-01")[2], "Also said on 15 Feb 2026: Hamas rejects foreign guardianship.");
+});
