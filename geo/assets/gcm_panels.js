@@ -59,7 +59,7 @@ var GCMPanels = (function () {
         style: colour ? { "--gcm-c": colour } : null,
         onclick: function () {
           var open = btn.getAttribute("aria-expanded") !== "true";
-          if (open && !box.firstChild) box.append.apply(box, facts.map(factBlock).filter(Boolean));
+          if (open && !box.firstChild) box.append.apply(box, facts.map(function (fid) { return factBlock(fid, words[2]); }).filter(Boolean));
           btn.setAttribute("aria-expanded", open ? "true" : "false");
           box.hidden = !open;
         } },
@@ -69,16 +69,19 @@ var GCMPanels = (function () {
         words[2] ? h("span", { class: "gcm-detail", text: words[2] }) : null);
       return h("li", { class: "gcm-claim-item" }, btn, box);
     }
-    function factBlock(fid) {
+    /** A fact with its day and source; shown: the text already printed with its claim (a
+     * statement under its chip), not repeated. */
+    function factBlock(fid, shown) {
       var f = G.facts[fid];
       if (!f) return null;
       var src = G.sources[f.source] || {};
-      var url = GCMText.safeUrl(src.url);
+      var url = GCMText.safeUrl(src.url), title = T.sourceTitle(src.title);
       return h("div", { class: "gcm-fact" },
-        h("p", { class: "gcm-summary", text: f.summary }),
+        shown === f.summary ? null : h("p", { class: "gcm-summary", text: f.summary }),
         h("p", { class: "gcm-meta", text: T.factMeta(fid, last ? last.s.date : null) }),
         h("p", { class: "gcm-src" }, fmt("ui.source"),
-          url ? h("a", { href: url, target: "_blank", rel: "noopener noreferrer", text: src.title }) : h("span", { text: src.title }),
+          url ? h("a", { href: url, target: "_blank", rel: "noopener noreferrer", text: title[0] }) : h("span", { text: title[0] }),
+          title[1] ? [" ", h("span", { class: "gcm-muted", text: "(" + title[1] + ")" })] : null,
           ", " + src.publisher + (src.published ? ", " + T.day(src.published) : ""),
           url ? null : " (" + fmt("ui.no_link") + ")"));
     }

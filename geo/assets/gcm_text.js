@@ -125,7 +125,17 @@ var GCMText = (function () {
       // A day past the data is said to be so, as the notice on screen says it.
       return s.notice === "after" ? said + " " + fmt("map.after_data", { date: day(G.dataAsOf) }) : said;
     }
-    return { fmt: fmt, day: day, longDay: longDay, number: number, age: age, actor: actor, zone: zone, presence: presence, left: left,
+    /** A source's title, and a note when it is ours rather than the publisher's: the data marks
+     * such titles "[headline not captured] words" or "[words] (headline not captured; words
+     * from the URL)"; a reader gets the words, then plainly what they are. */
+    function sourceTitle(title) {
+      var t = String(title || ""), m = /^\[headline not captured\]\s*(.+)$/.exec(t);
+      if (m) return [m[1], fmt("ui.title_ours")];
+      m = /^\[(.+)\]\s*\((headline not [^)]*)\)$/.exec(t);
+      if (m) return [m[1], fmt(/URL/.test(m[2]) ? "ui.title_from_url" : "ui.title_ours")];
+      return [t, null];
+    }
+    return { fmt: fmt, day: day, sourceTitle: sourceTitle, longDay: longDay, number: number, age: age, actor: actor, zone: zone, presence: presence, left: left,
       demand: demand, position: position, overtaken: overtaken, figure: figure, roles: roles, factMeta: factMeta, announce: announce };
   }
   /** Only http(s) addresses with a host become links (the rule geo.tables holds sources.csv

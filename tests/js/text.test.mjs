@@ -165,3 +165,13 @@ test("a position not of high confidence says so; what the party also said beside
   beside[13] = [["T75", "2026-02-15", null]];  // no gist: its statement
   assert.equal(T2.demand(beside, "2026-03-01")[2], "Also said on 15 Feb 2026: Hamas rejects foreign guardianship.");
 });
+
+test("a source title the project wrote itself reads as words, then plainly what they are", () => {
+  const strings = { ...G.strings, "ui.title_ours": "ours", "ui.title_from_url": "from the address" };
+  const T2 = X.make({ ...G, strings }, "en");
+  assert.deepEqual(T2.sourceTitle("[headline not captured] Senior Egyptian official warns Israel"), ["Senior Egyptian official warns Israel", "ours"]);
+  assert.deepEqual(T2.sourceTitle("[Will Kazakhstan send troops?] (headline not captured; words from the URL)"), ["Will Kazakhstan send troops?", "from the address"]);
+  assert.deepEqual(T2.sourceTitle("[Hamas ready to hand over weapons] (headline not captured)"), ["Hamas ready to hand over weapons", "ours"]);
+  assert.deepEqual(T2.sourceTitle("Philadelphi agreement signed in Cairo"), ["Philadelphi agreement signed in Cairo", null]);
+  assert.deepEqual(T2.sourceTitle("[Brackets] in a real headline"), ["[Brackets] in a real headline", null]);
+});
