@@ -62,6 +62,8 @@ def synthetic_layers(n_facts: int, dest: Path, *, seed: int = 1) -> Path:
     per_key = {k: sorted(rng.sample(range(DAYS), k=min(DAYS, n_facts // len(keys) + 2))) for k in keys}
     cursor = dict.fromkeys(keys, 0)
     present = dict.fromkeys(keys, False)
+    with (dest / "timeline.csv").open(encoding="utf-8", newline="") as f:
+        header = next(csv.reader(f))
     with (dest / "timeline.csv").open("a", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         for i in range(n_facts):
@@ -85,23 +87,21 @@ def synthetic_layers(n_facts: int, dest: Path, *, seed: int = 1) -> Path:
                         status = rng.choice(POSITIONS)
                         if cursor[key] > 1 and status == "other":
                             status = "withdraw"
-            w.writerow(
-                [
-                    f"X{i:06d}",
-                    day.isoformat(),
-                    "day",
-                    "",
-                    kind,
-                    zone,
-                    actor,
-                    status,
-                    "",  # agreement
-                    f"Synthetic fact {i}: {actor} and {zone} on {day}.",
-                    f"SX{i % n_sources:06d}",
-                    "medium",
-                    "synthetic",
-                ]
-            )
+            row = {
+                "id": f"X{i:06d}",
+                "date": day.isoformat(),
+                "date_precision": "day",
+                "kind": kind,
+                "zone": zone,
+                "actor": actor,
+                "status": status,
+                "summary": f"Synthetic fact {i}: {actor} and {zone} on {day}.",
+                "source_id": f"SX{i % n_sources:06d}",
+                "confidence": "medium",
+                "note": "synthetic",
+            }
+            # In the header's order, so that a column added to the data needs no change here.
+            w.writerow([row.get(c, "") for c in header])
     write_manifest(dest)
     return dest
 

@@ -34,3 +34,12 @@ def test_a_doc_without_markers_is_refused(tmp_path: Path) -> None:
     doc.write_text("no markers\n", encoding="utf-8")
     with pytest.raises(ValueError, match="results:start"):
         update(doc, RESULTS)
+
+
+def test_the_synthetic_layers_the_scale_stage_loads_are_valid(tmp_path: Path) -> None:
+    # The scale stage broke once when timeline.csv gained a column: its rows must follow the header.
+    import geo
+    from bench.synthetic import synthetic_layers
+
+    bundle = geo.load_bundle(synthetic_layers(200, tmp_path / "layers"))
+    assert sum(f.id.startswith("X") for f in bundle.facts) == 200
