@@ -134,6 +134,33 @@ def shown(frame: Any, d: str) -> None:
     frame.locator(f"#gcm-panels[data-gcm-date='{d}']").wait_for()
 
 
+def _days_in(text: str) -> list[str]:
+    """The days written in a text ("22 Aug 2024"), as ISO dates."""
+    from datetime import datetime
+
+    return [
+        datetime.strptime(m, "%d %b %Y").date().isoformat()
+        for m in re.findall(r"\b\d{1,2} [A-Z][a-z]{2} \d{4}", text)
+    ]
+
+
+@pytest.mark.parametrize("day", ["2024-08-22", "2025-03-19", "2026-03-15"])
+def test_an_opened_claim_never_tells_a_later_day(page: Page, app_url: str, day: str) -> None:
+    """A claim's day, its end and its confidence are of the day shown: an end that comes later is not
+    told; a source published later says it is a later report (a fact is dated by what happened)."""
+    frame = page.open(f"{app_url}/?date={day}")
+    shown(frame, day)
+    chips = frame.locator("#gcm-pane-today .gcm-chip")
+    for i in range(chips.count()):
+        chips.nth(i).click()
+    metas = frame.locator("#gcm-pane-today .gcm-srcbox .gcm-meta").all_inner_texts()
+    assert metas and all(d <= day for m in metas for d in _days_in(m)), metas
+    for src in frame.locator("#gcm-pane-today .gcm-srcbox .gcm-src").all_inner_texts():
+        later = [d for d in _days_in(src) if d > day]
+        assert not later or "published after the day shown" in src, src
+    assert page.errors == []
+
+
 def test_the_philadelphi_question_is_answered_offline(page: Page, app_url: str) -> None:
     frame = page.open(f"{app_url}/?date=2024-08-22")
     shown(frame, "2024-08-22")

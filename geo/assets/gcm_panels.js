@@ -59,7 +59,8 @@ var GCMPanels = (function () {
         style: colour ? { "--gcm-c": colour } : null,
         onclick: function () {
           var open = btn.getAttribute("aria-expanded") !== "true";
-          if (open && !box.firstChild) box.append.apply(box, facts.map(function (fid) { return factBlock(fid, words[2]); }).filter(Boolean));
+          var said = words.filter(Boolean).join(" ");
+          if (open && !box.firstChild) box.append.apply(box, facts.map(function (fid) { return factBlock(fid, said); }).filter(Boolean));
           btn.setAttribute("aria-expanded", open ? "true" : "false");
           box.hidden = !open;
         } },
@@ -70,19 +71,22 @@ var GCMPanels = (function () {
       return h("li", { class: "gcm-claim-item" }, btn, box);
     }
     /** A fact with its day and source; shown: the text already printed with its claim (a
-     * statement under its chip), not repeated. */
+     * statement under its chip, an event's words), whose summary is then not repeated. */
     function factBlock(fid, shown) {
       var f = G.facts[fid];
       if (!f) return null;
       var src = G.sources[f.source] || {};
       var url = GCMText.safeUrl(src.url), title = T.sourceTitle(src.title);
       return h("div", { class: "gcm-fact" },
-        shown === f.summary ? null : h("p", { class: "gcm-summary", text: f.summary }),
+        shown && shown.indexOf(f.summary) >= 0 ? null : h("p", { class: "gcm-summary", text: f.summary }),
         h("p", { class: "gcm-meta", text: T.factMeta(fid, last ? last.s.date : null) }),
         h("p", { class: "gcm-src" }, fmt("ui.source"),
           url ? h("a", { href: url, target: "_blank", rel: "noopener noreferrer", text: title[0] }) : h("span", { text: title[0] }),
           title[1] ? [" ", h("span", { class: "gcm-muted", text: "(" + title[1] + ")" })] : null,
           ", " + src.publisher + (src.published ? ", " + T.day(src.published) : ""),
+          // A fact is dated by what happened; its report may come days later: said so, so the
+          // later date does not read as news of a later day.
+          src.published && last && src.published > last.s.date ? [" ", h("span", { class: "gcm-muted", text: "(" + fmt("ui.published_later") + ")" })] : null,
           url ? null : " (" + fmt("ui.no_link") + ")"));
     }
     function colourOf(a) { return G.actors[a] ? G.actors[a].colour : null; }
@@ -95,7 +99,7 @@ var GCMPanels = (function () {
       var pane = panes.today;
       var out = [];
       if (s.notice) out.push(h("p", { class: "gcm-notice-box", text: s.notice === "after"
-        ? fmt("map.after_data", { date: T.day(G.dataAsOf) })
+        ? fmt("map.after_data", { date: T.day(G.dataAsOf) }) + (s.date > new Date().toISOString().slice(0, 10) ? " " + fmt("ui.future", { date: T.day(s.date) }) : "")
         : fmt("ui.before_data", { date: T.day(G.dataFrom) }) }));
       var any = false;
       if (view.filtered) out.push(h("p", { class: "gcm-muted", text: fmt("ui.filtered") }));
