@@ -59,7 +59,11 @@ var GCMShare = (function () {
           if (document.execCommand("copy")) done(); else status.textContent = fmt("ui.copy_manual");
         } catch (e) { status.textContent = fmt("ui.copy_manual"); }
       };
-      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, fallback);
+      // In a frame the host has not granted clipboard-write (the app's), the Clipboard API only
+      // logs a policy violation before failing: ask the policy first, and select and copy then.
+      var policy = document.permissionsPolicy || document.featurePolicy;
+      var allowed = !policy || !policy.allowsFeature || policy.allowsFeature("clipboard-write");
+      if (allowed && navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, fallback);
       else fallback();
     } }, fmt("ui.copy"));
   }
