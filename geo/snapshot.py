@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import shapely
 from shapely.geometry import box as shapely_box
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import nearest_points
 
 from geo._errors import GeoError
 from geo.bundle import Bundle
@@ -221,7 +222,9 @@ def _compose(bundle: Bundle, view: View, lang: str) -> tuple[list[Line], list[st
                 n=n,
                 publisher=s.publisher,
                 title=short_title(s.title),
-                published=_day(s.published, lang) if s.published else say("text.undated"),
+                published=(_day(s.published, lang) if s.published else say("text.undated"))
+                # A later report of the day: said, as on the page.
+                + (f" ({say('ui.published_later')})" if s.published and s.published > view.date else ""),
                 facts=", ".join(cited[source_id]),
             )
         )
@@ -704,23 +707,42 @@ def _draw_map(
         b = artist.get_window_extent(lay.renderer)
         return shapely_box(b.x0 - pad, b.y0 - pad, b.x1 + pad, b.y1 + pad)
 
+    # The sea and the neighbours are named within the view: a name whose point lies outside it,
+    # or too near its edge, moves to the nearest place in its own land or sea (as on the page).
+    background = bundle.layer("background")
+    lands_m = [to_metric(f.geometry) for f in background if f.properties.get("kind") == "land"]
+    strip_m = to_metric(bundle.strip)
+    within = view_box.buffer(-0.06 * min(x1 - x0, y1 - y0))
     for f in bundle.layer("background"):
         if f.properties.get("kind") == "label":
             p = to_metric(f.geometry)
-            if x0 < p.x < x1 and y0 < p.y < y1:
-                label = ax.text(
-                    p.x,
-                    p.y,
-                    _clean(str(f.properties.get("name", ""))),
-                    fontsize=12,
-                    color="#6b6b6b",
-                    style="italic",
-                    ha="center",
-                    va="center",
-                    zorder=7,
-                    parse_math=False,
-                )
-                obstacles.append(text_box(label))
+            home = next((g for g in lands_m if g.contains(p)), None)
+            if home is None:
+                home = view_box.difference(shapely.union_all([*lands_m, strip_m]))
+            room = home.intersection(within)
+            if room.is_empty:
+                continue
+            q = p if room.contains(p) else nearest_points(room, p)[0]
+            label = ax.text(
+                q.x,
+                q.y,
+                _clean(str(f.properties.get("name", ""))),
+                fontsize=12,
+                color="#6b6b6b",
+                style="italic",
+                ha="center",
+                va="center",
+                zorder=7,
+                parse_math=False,
+            )
+            # A long name near the edge is moved in until the whole of it shows.
+            b, frame = label.get_window_extent(lay.renderer), ax.bbox
+            dx = max(0.0, frame.x0 + 2 - b.x0) - max(0.0, b.x1 - (frame.x1 - 2))
+            dy = max(0.0, frame.y0 + 2 - b.y0) - max(0.0, b.y1 - (frame.y1 - 2))
+            if dx or dy:
+                cx, cy = to_px((q.x, q.y))
+                label.set_position(tuple(ax.transData.inverted().transform((cx + dx, cy + dy))))
+            obstacles.append(text_box(label))
     for f in bundle.layer("places"):
         kind = f.properties.get("kind")
         if kind not in ("city", "border_crossing"):

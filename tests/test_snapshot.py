@@ -262,3 +262,19 @@ def test_importing_geo_does_not_import_matplotlib() -> None:
     code = "import sys, geo, geo.snapshot, geo.cli; print('matplotlib' in sys.modules)"
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
     assert r.returncode == 0 and r.stdout.strip() == "False", r.stderr
+
+
+def test_a_source_published_after_the_day_says_it_is_a_later_report(bundle: geo.Bundle) -> None:
+    marker = t("ui.published_later")
+    for on in (DAY, date(2025, 3, 20), bundle.data_as_of):
+        for line in snapshot.sources(bundle, View(on)):
+            sid_facts = re.findall(r"\(([^()]*)\)$", line)[-1].split(", ")
+            published = {bundle.source_of(bundle.fact(f)).published for f in sid_facts}
+            later = any(p is not None and p > on for p in published)
+            assert (marker in line) is later, line
+
+
+def test_the_sea_and_the_neighbours_are_named_inside_the_map(bundle: geo.Bundle) -> None:
+    root = ET.fromstring(svg_of(bundle, View(DAY)))
+    alone = {(e.text or "").strip() for e in root.iter(f"{SVG_NS}text")}  # a name as its own text
+    assert {"Mediterranean Sea", "Egypt", "Israel"} <= alone
