@@ -177,7 +177,7 @@ var GCMPanels = (function () {
           // within it is often later than the presence began: its day is said, so the two dates
           // don't read as one claim.
           var f = G.facts[r[5]];
-          held.push([z.name, T.actor(r[1], true), fmt("status." + r[4]), T.day(r[6]), r[5] + (f ? " (" + T.day(f.date) + ")" : "")]);
+          held.push([z.name, T.actor(r[1], true), fmt("status." + T.presenceStatus(r)), T.day(r[6]), r[5] + (f ? " (" + T.day(f.date) + ")" : "")]);
         });
         st.demands.concat(st.aged).filter(function (r) { return view.actor(r[1]); }).forEach(function (r) {
           if (zoneCols.indexOf(zid) < 0) zoneCols.push(zid);

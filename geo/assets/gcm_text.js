@@ -53,13 +53,20 @@ var GCMText = (function () {
       return z ? z.name : id;
     }
     // Chips: who holds or demands what, in plain words, with the day.
+    // Held through the zones within it, a zone takes its parts' presence, not their status:
+    // the IDF 'reoccupied' Netzarim, not the strip. Its own report's status is still told.
+    function presenceStatus(r) {
+      var f = G.facts[r[5]], own = !(r[7] && r[7].length) || (f && f.zone === r[0]);
+      return own ? r[4] : "established";
+    }
     function presence(r) {
-      var status = r[4] === "established" ? fmt("ui.present", { actor: actor(r[1]) })
-        : fmt("ui.present_status", { actor: actor(r[1]), status: fmt("status." + r[4]) });
+      var code = presenceStatus(r);
+      var said = code === "established" ? fmt("ui.present", { actor: actor(r[1]) })
+        : fmt("ui.present_status", { actor: actor(r[1]), status: fmt("status." + code) });
       var how = r[7] && r[7].length ? fmt("ui.through", { zones: r[7].map(zone).join(", ") })
         : r[8] ? fmt("ui.implied", { date: day(G.facts[r[8]] ? G.facts[r[8]].date : "") })
         : fmt("ui.since", { date: day(r[6]) });
-      return [status, how];
+      return [said, how];
     }
     function left(r) {
       return [fmt("ui.left", { actor: actor(r[1]), date: day(r[4]) })];
@@ -136,7 +143,7 @@ var GCMText = (function () {
       return [t, null];
     }
     return { fmt: fmt, day: day, sourceTitle: sourceTitle, longDay: longDay, number: number, age: age, actor: actor, zone: zone, presence: presence, left: left,
-      demand: demand, position: position, overtaken: overtaken, figure: figure, roles: roles, factMeta: factMeta, announce: announce };
+      demand: demand, position: position, presenceStatus: presenceStatus, overtaken: overtaken, figure: figure, roles: roles, factMeta: factMeta, announce: announce };
   }
   /** Only http(s) addresses with a host become links (the rule geo.tables holds sources.csv
    * to): javascript:, data:, vbscript:, relative addresses, spaces, control or invisible

@@ -74,6 +74,19 @@ test("presence names the force and its status", () => {
   assert.equal(T.presence(["z", "IDF", "2024-05-29", null, "expanded", "T1", "2024-05-29", [], null])[0], "IDF: present, area expanded");
 });
 
+test("a zone held through the zones within it takes their presence, not a part's status", () => {
+  const strings = { ...G.strings, "status.reoccupied": "present again (reoccupied)", "ui.through": "in {zones}" };
+  const facts = { T53: { zone: "netzarim" }, T78: { zone: "gaza_strip" } };
+  const zones = { netzarim: { name: "Netzarim Corridor" }, gaza_strip: { name: "Gaza Strip" } };
+  const T2 = X.make({ ...G, strings, facts, zones }, "en");
+  const derived = ["gaza_strip", "IDF", "2025-03-19", null, "reoccupied", "T53", "2023-11-05", ["netzarim"], null];
+  assert.deepEqual(T2.presence(derived), ["IDF: present", "in Netzarim Corridor"]);
+  const ownReport = ["gaza_strip", "IDF", "2026-03-15", null, "expanded", "T78", "2023-11-05", ["netzarim"], null];
+  assert.equal(T2.presence(ownReport)[0], "IDF: present, area expanded");
+  const part = ["netzarim", "IDF", "2025-03-19", null, "reoccupied", "T53", "2025-03-19", [], null];
+  assert.equal(T2.presence(part)[0], "IDF: present again (reoccupied)");
+});
+
 test("a joint statement names every party; an unknown id shows as itself", () => {
   assert.equal(T.actor("IDF+Egypt"), "IDF & Egypt");
   assert.equal(T.actor("Nobody"), "Nobody");
