@@ -662,3 +662,25 @@ def test_the_exported_file_works_offline_from_file(browser: Any, tmp_path: Path)
         assert page.blocked == [] and page.errors == []
     finally:
         page.context.close()
+
+
+TOWNS_CUT = """() => {
+  const m = document.querySelector('.gcm-root').getBoundingClientRect();
+  return [...document.querySelectorAll('.gcm-town')].map((e) => [e.textContent, e.getBoundingClientRect()])
+    .filter(([, r]) => r.right > m.left && r.left < m.right && r.bottom > m.top && r.top < m.bottom)
+    .filter(([, r]) => r.left < m.left || r.right > m.right).map(([t]) => t);
+}"""
+
+
+def test_a_town_near_the_maps_edge_is_named_whole(browser: Any, app_url: str) -> None:
+    """A close-up on a phone put Khan Younis at the right edge, cut to 'K': its name now goes to
+    the left of its dot there."""
+    p = Page(browser, width=375, height=812, mobile=True)
+    try:
+        frame = p.open(f"{app_url}/?lesson=corridors&step=1")
+        frame.locator("html[data-gcm-ready]").wait_for(state="attached")
+        p.page.wait_for_timeout(500)
+        assert frame.locator("html").evaluate(TOWNS_CUT) == []
+        assert p.errors == []
+    finally:
+        p.context.close()

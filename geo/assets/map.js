@@ -243,10 +243,23 @@ function gcmInit(map, G) {
     });
     var taken = [];
     // On a phone the legend, once opened, covers the map for a moment: labels stay put.
+    var flips = [];
     root.querySelectorAll(narrow() ? ".leaflet-control:not(.gcm-legend), .gcm-town" : ".leaflet-control, .gcm-town").forEach(function (c) {
       var r = c.getBoundingClientRect();
-      if (r.width && r.height) taken.push({ left: r.left - origin.left - 4, right: r.right - origin.left + 4, top: r.top - origin.top - 4, bottom: r.bottom - origin.top + 4 });
+      if (!r.width || !r.height) return;
+      var left = r.left - origin.left, right = r.right - origin.left;
+      // A town's name goes to the left of its dot where the right would leave the map (12 px:
+      // the name's offset from the dot on either side), and back when there is room again.
+      if (c.classList.contains("gcm-town")) {
+        var flipped = c.classList.contains("gcm-town-left");
+        var rightSide = flipped ? [right + 12, right + 12 + r.width] : [left, right];  // the dot is 6 px from either
+        var flip = rightSide[1] > size.x - 4;
+        if (flip !== flipped) flips.push([c, flip]);
+        if (flip) { left = rightSide[0] - 12 - r.width; right = left + r.width; } else { left = rightSide[0]; right = rightSide[1]; }
+      }
+      taken.push({ left: left - 4, right: right + 4, top: r.top - origin.top - 4, bottom: r.bottom - origin.top + 4 });
     });
+    flips.forEach(function (x) { x[0].classList.toggle("gcm-town-left", x[1]); });
     var shown = Object.keys(labels).filter(function (z) { return labels[z].shown; });
     var items = shown.map(function (zid) {
       var lb = labels[zid];
