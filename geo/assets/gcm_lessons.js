@@ -14,6 +14,12 @@ var GCMLessons = (function () {
     return { lesson: lesson, step: Math.min(Math.max(n, 1), lesson.steps.length) };
   }
 
+  /** A step's title without the month and year it starts with ("May 2024: Rafah ..."), where
+   * its day is written before it in the list of steps: the year once, not twice. */
+  function undated(step) {
+    var m = /^(?:[A-Z][a-z]+ )?(\d{4}): (.+)$/.exec(step.title);
+    return m && m[1] === String(step.date).slice(0, 4) ? m[2] : step.title;
+  }
   /** ctx: {G, T, apply(step), factBlock(fid), changed()}. */
   function create(ctx) {
     var G = ctx.G, T = ctx.T, fmt = T.fmt, h = GCMDom.h;
@@ -69,7 +75,7 @@ var GCMLessons = (function () {
         h("h3", { class: "gcm-sub", text: fmt("ui.lesson_steps") }),
         h("ol", { class: "gcm-step-list" }, l.steps.map(function (x, k) {
           return h("li", null, h("button", { type: "button", class: "gcm-linkbtn", "aria-current": k + 1 === i ? "step" : null,
-            onclick: function () { go(l.id, k + 1); focusStep(pane); } }, T.day(x.date) + ": " + x.title));
+            onclick: function () { go(l.id, k + 1); focusStep(pane); } }, T.day(x.date) + ": " + undated(x)));
         })));
     }
     function draw(pane) {
@@ -81,6 +87,6 @@ var GCMLessons = (function () {
       step: function () { return on ? on.lesson.steps[on.step - 1] : null; }
     };
   }
-  return { create: create, find: find };
+  return { create: create, find: find, undated: undated };
 })();
 if (typeof module !== "undefined") module.exports = GCMLessons;

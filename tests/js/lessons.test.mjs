@@ -22,3 +22,10 @@ test("an unknown or empty lesson is no lesson", () => {
   assert.equal(L.find(undefined, "a", 1), null);
   assert.equal(L.find(lessons, "__proto__", 1), null);
 });
+
+test("a step listed after its day does not repeat its year", () => {
+  assert.equal(L.undated({ date: "2005-09-12", title: "2005: the Philadelphi protocol" }), "the Philadelphi protocol");
+  assert.equal(L.undated({ date: "2024-05-29", title: "May 2024: Rafah and the Philadelphi Corridor" }), "Rafah and the Philadelphi Corridor");
+  assert.equal(L.undated({ date: "2024-05-29", title: "2023: an earlier year stays" }), "2023: an earlier year stays");
+  assert.equal(L.undated({ date: "2024-05-29", title: "Rafah" }), "Rafah");
+});
