@@ -468,7 +468,7 @@ def state_text(bundle: Bundle, on: date) -> str:
                     confidence=t(f"confidence.{e['confidence']}"),
                 )
             )
-    out += _sources_text(data["facts"])
+    out += _sources_text(data["facts"], data["date"])
     return "\n".join(out)
 
 
@@ -543,12 +543,14 @@ def change_words(bundle: Bundle, c: dict[str, Any]) -> str:
     )
 
 
-def _sources_text(facts: dict[str, Any]) -> list[str]:
+def _sources_text(facts: dict[str, Any], on: str) -> list[str]:
+    """The sources of a day's facts; one published after the day is said to be a later report."""
     if not facts:
         return []
     out = ["", t("text.sources")]
     for fid, f in facts.items():
         s = f["source"]
+        later = bool(s["published"]) and s["published"] > on
         out.append(
             "  "
             + t(
@@ -556,7 +558,8 @@ def _sources_text(facts: dict[str, Any]) -> list[str]:
                 fact=fid,
                 publisher=s["publisher"],
                 title=s["title"],
-                published=s["published"] or t("text.undated"),
+                published=(s["published"] or t("text.undated"))
+                + (f"; {t('ui.published_later')}" if later else ""),
                 url=s["url"] or t("text.no_url"),
             )
         )

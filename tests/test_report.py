@@ -138,3 +138,14 @@ def test_a_day_never_learns_when_its_facts_end_later(bundle: Bundle) -> None:
             checked += 1
         assert report.fact_dict(bundle, fact, fact.end)["end_date"] == fact.end.isoformat()  # type: ignore[union-attr]
     assert checked, "no fact with an end was cited on its own day: the check above checked nothing"
+
+
+def test_the_text_says_which_sources_came_after_the_day(bundle: Bundle) -> None:
+    for on in (AUG_22, date(2025, 3, 19), bundle.data_as_of):
+        data = report.state_dict(bundle, on)
+        for line in report.state_text(bundle, on).splitlines():
+            fid = line.strip().split(":", 1)[0]
+            if line.startswith("  ") and fid in data["facts"] and "http" in line:
+                published = data["facts"][fid]["source"]["published"]
+                later = published is not None and published > on.isoformat()
+                assert ("published after the day shown" in line) is later, line
